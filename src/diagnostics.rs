@@ -1,0 +1,260 @@
+//! Problems found in content: what they say, where they point, and how they are printed.
+//!
+//! Every stage that reads content reports problems as [`Diagnostic`]s into a [`Report`] instead of
+//! stopping at the first one, so a user sees all problems of a run at once, sorted by file and line.
+//! Printing goes through `codespan-reporting`, which shows `file:line:column` and the source line.
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How serious a problem is: errors fail `check` and `build`, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Fails the run.
+    Error,
+    /// Reported; does not fail the run.
+    Warning,
+}
+
+/// A source file as read, kept so that diagnostics can show line, column and the line itself.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as shown to the user (relative to the site root where possible).
+    pub name: String,
+    /// The file's text.
+    pub text: Arc<str>,
+}
+
+impl Source {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem: where, what, and what to do about it.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, as shown to the user; `None` for problems with no file (a missing `content/`).
+    pub file: Option<String>,
+    /// Byte range in the file, when the problem points at a place.
+    pub span: Option<Range<usize>>,
+    /// The field concerned, as a dotted path (`outcomes[1].direction`), when known.
+    pub field: Option<String>,
+    /// What is wrong, including what was expected.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error.
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            span: None,
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning.
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Points the diagnostic at a file.
+    pub fn in_file(mut self, file: &str) -> Diagnostic {
+        self.file = Some(file.to_string());
+        self
+    }
+
+    /// Points the diagnostic at a byte range of its file.
+    pub fn at(mut self, span: Range<usize>) -> Diagnostic {
+        self.span = Some(span);
+        self
+    }
+
+    /// Names the field concerned.
+    pub fn field(mut self, field: impl Into<String>) -> Diagnostic {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// All diagnostics of a run, with the sources they point into.
+#[derive(Debug, Default)]
+pub struct Report {
+    sources: Vec<Source>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// An empty report.
+    pub fn new() -> Report {
+        Report::default()
+    }
+
+    /// Registers a source file so its diagnostics can show lines and columns.
+    pub fn add_source(&mut self, source: Source) {
+        self.sources.push(source);
+    }
+
+    /// Adds a diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Adds a diagnostic and returns it for further detail (a hint).
+    pub fn push_mut(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        self.diagnostics.push(d);
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    /// Adds many diagnostics.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(ds);
+    }
+
+    /// Takes another report's sources and diagnostics.
+    pub fn merge(&mut self, other: Report) {
+        self.sources.extend(other.sources);
+        self.diagnostics.extend(other.diagnostics);
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    /// How many errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// How many warnings.
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+
+    /// The diagnostics, sorted by file, then position, then message.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.diagnostics.iter().collect();
+        v.sort_by(|a, b| {
+            (
+                &a.file,
+                a.span.as_ref().map(|s| s.start),
+                a.severity,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.span.as_ref().map(|s| s.start),
+                    b.severity,
+                    &b.message,
+                ))
+        });
+        v
+    }
+
+    /// `file:line:column` of a diagnostic, as printed.
+    pub fn location(&self, d: &Diagnostic) -> Option<String> {
+        let file = d.file.as_ref()?;
+        match (&d.span, self.sources.iter().find(|s| &s.name == file)) {
+            (Some(span), Some(src)) => {
+                let (line, col) = src.line_col(span.start);
+                Some(format!("{file}:{line}:{col}"))
+            }
+            _ => Some(file.clone()),
+        }
+    }
+
+    /// Prints every diagnostic, sorted, in the codespan format (`┌─ file:line:column`).
+    pub fn render(&self, color: bool) -> String {
+        let mut files = SimpleFiles::new();
+        let ids: Vec<(String, usize)> = self
+            .sources
+            .iter()
+            .map(|s| (s.name.clone(), files.add(s.name.clone(), s.text.clone())))
+            .collect();
+        let config = Config::default();
+        let mut out: Vec<u8> = Vec::new();
+        for d in self.sorted() {
+            let severity = match d.severity {
+                Severity::Error => CsSeverity::Error,
+                Severity::Warning => CsSeverity::Warning,
+            };
+            let mut message = d.message.clone();
+            if let Some(f) = &d.field {
+                message = format!("{f}: {message}");
+            }
+            let mut cs = CsDiagnostic::new(severity).with_message(message);
+            let file_id = d
+                .file
+                .as_ref()
+                .and_then(|f| ids.iter().find(|(n, _)| n == f).map(|(_, id)| *id));
+            match (file_id, &d.span) {
+                (Some(id), Some(span)) => {
+                    cs = cs.with_labels(vec![Label::primary(id, span.clone())]);
+                }
+                _ => {
+                    if let Some(f) = &d.file {
+                        cs = cs.with_notes(vec![format!("in {f}")]);
+                    }
+                }
+            }
+            if let Some(h) = &d.hint {
+                let mut notes = cs.notes.clone();
+                notes.push(format!("hint: {h}"));
+                cs = cs.with_notes(notes);
+            }
+            if color {
+                let mut w = codespan_reporting::term::termcolor::Ansi::new(&mut out);
+                let _ = term::emit_to_write_style(&mut w, &config, &files, &cs);
+            } else {
+                let mut w = codespan_reporting::term::termcolor::NoColor::new(&mut out);
+                let _ = term::emit_to_write_style(&mut w, &config, &files, &cs);
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}
+
+/// Shows a path relative to the site root when it is inside it, with `/` separators.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,89 @@
+//! kohyo (公表): turns a Japanese municipality's evaluation sheets — 事務事業評価 / 点検シート,
+//! 行政改革アクションプランの実績報告, and the 目標指標 of its 総合計画 — into an accessible static
+//! website with KPI tables and CSV attachments.
+//!
+//! The pipeline runs one way: [`load`] (walk, parse, spans) → [`validate`] (diagnostics) →
+//! [`model`] (the joined, typed site). [`check`] runs it without writing anything.
+
+pub mod diagnostics;
+pub mod fiscal_year;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod muni_code;
+pub mod schema;
+pub mod validate;
+pub mod value;
+
+use diagnostics::Report;
+use model::Site;
+use std::path::Path;
+
+/// Loads and validates the site under `root`. Returns the model when there is no error, and the
+/// report of every problem (errors and warnings) either way.
+pub fn check(root: &Path) -> (Option<Site>, Report) {
+    let (loaded, mut report) = load::load_site(root);
+    let site = validate::validate(loaded, &mut report);
+    (site, report)
+}
+
+/// Counts shown in the one-line summary of `kohyo check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Municipalities.
+    pub municipalities: usize,
+    /// Plan nodes.
+    pub plan_nodes: usize,
+    /// Project sheets (one per project per year).
+    pub projects: usize,
+    /// Action item reports.
+    pub actions: usize,
+    /// Indicators on all sheets and plan nodes.
+    pub indicators: usize,
+}
+
+impl Summary {
+    /// Counts what a site holds.
+    pub fn of(site: &Site) -> Summary {
+        let mut s = Summary {
+            municipalities: site.municipalities.len(),
+            ..Summary::default()
+        };
+        for m in &site.municipalities {
+            for p in &m.plans {
+                for (_, node) in p.nodes() {
+                    s.plan_nodes += 1;
+                    s.indicators += node.indicators.len();
+                }
+            }
+            for sheet in m.projects.values().flat_map(|h| h.values()) {
+                s.projects += 1;
+                s.indicators += sheet.indicators().count();
+            }
+            for a in m.actions.values().flat_map(|h| h.values()) {
+                s.actions += 1;
+                s.indicators += a
+                    .goal
+                    .as_ref()
+                    .and_then(|g| g.kpi.as_ref())
+                    .map_or(0, |_| 1);
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} municipalities, {} plan nodes, {} sheets ({} projects, {} action items), {} indicators",
+            self.municipalities,
+            self.plan_nodes,
+            self.projects + self.actions,
+            self.projects,
+            self.actions,
+            self.indicators
+        )
+    }
+}

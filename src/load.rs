@@ -1,0 +1,501 @@
+//! Reading a site from disk: walk `content/`, read each file, split Markdown front matter from its
+//! body, and parse the TOML into the raw [`format`](crate::format) types, in parallel.
+//!
+//! The layout of `content/`:
+//!
+//! ```text
+//! content/
+//!   {municipality}/municipality.toml           団体 and its plans
+//!   {municipality}/plan/*.toml | *.md           plan nodes (any depth, any number of files)
+//!   {municipality}/{年度}/projects/*.toml | *.md  事務事業 sheets of that fiscal year (西暦 folder)
+//!   {municipality}/{年度}/actions/*.md | *.toml   アクション項目 reports of that fiscal year
+//! ```
+//!
+//! A `.md` file starts with TOML front matter between `+++` lines; its body is Markdown whose `## `
+//! headings become the sheet's narrative sections. Every problem becomes a diagnostic; nothing
+//! here panics or stops at the first bad file.
+
+use crate::diagnostics::{Diagnostic, Report, Source, display_path};
+use crate::format::{ActionFile, MunicipalityFile, PlanNodeDef, ProjectFile, SiteFile};
+use crate::model::Section;
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The name of the site configuration file.
+pub const CONFIG_FILE: &str = "kohyo.toml";
+/// The name of a municipality's file inside its folder.
+pub const MUNICIPALITY_FILE: &str = "municipality.toml";
+/// The default largest content file accepted.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A parsed file with where it came from.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    /// The file as shown to the user (relative to the site root).
+    pub file: String,
+    /// The parsed content.
+    pub value: T,
+    /// Sections from a Markdown body (empty for `.toml`).
+    pub body_sections: Vec<Section>,
+}
+
+/// The kinds of content file, by where they stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Municipality,
+    PlanNode,
+    Project { year: u16 },
+    Action { year: u16 },
+}
+
+/// A municipality folder as read.
+#[derive(Debug, Default)]
+pub struct LoadedMunicipality {
+    /// The folder name.
+    pub slug: String,
+    /// `municipality.toml`, when present and parsed.
+    pub file: Option<Parsed<MunicipalityFile>>,
+    /// Plan node files.
+    pub plan_nodes: Vec<Parsed<PlanNodeDef>>,
+    /// Project sheets with the fiscal-year folder they stand in.
+    pub projects: Vec<(u16, Parsed<ProjectFile>)>,
+    /// Action item reports with the fiscal-year folder they stand in.
+    pub actions: Vec<(u16, Parsed<ActionFile>)>,
+    /// Whether `municipality.toml` exists (parsed or not), so a parse error is not reported twice.
+    pub has_file: bool,
+}
+
+/// Everything read from a site root.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// `kohyo.toml`, when present and parsed.
+    pub config: Option<Parsed<SiteFile>>,
+    /// Municipality folders, sorted by slug.
+    pub municipalities: Vec<LoadedMunicipality>,
+}
+
+enum AnyFile {
+    Municipality(Parsed<MunicipalityFile>),
+    PlanNode(Parsed<PlanNodeDef>),
+    Project(u16, Parsed<ProjectFile>),
+    Action(u16, Parsed<ActionFile>),
+}
+
+/// Reads and parses the site under `root`. Problems go into the returned report.
+pub fn load_site(root: &Path) -> (Loaded, Report) {
+    let mut report = Report::new();
+    let mut loaded = Loaded::default();
+    let config_path = root.join(CONFIG_FILE);
+    let mut max_bytes = DEFAULT_MAX_FILE_BYTES;
+    match read_source(root, &config_path, DEFAULT_MAX_FILE_BYTES) {
+        Ok(src) => {
+            report.add_source(src.clone());
+            match parse_toml::<SiteFile>(&src, &src.text) {
+                Ok(cfg) => {
+                    if let Some(m) = cfg.limits.max_file_bytes {
+                        max_bytes = m;
+                    }
+                    loaded.config = Some(Parsed {
+                        file: src.name.clone(),
+                        value: cfg,
+                        body_sections: Vec::new(),
+                    });
+                }
+                Err(d) => report.push(d),
+            }
+        }
+        Err(d) => report.push(d.hint(format!(
+            "a site root holds {CONFIG_FILE} and content/; pass --root DIR to point at one"
+        ))),
+    }
+
+    let content = root.join("content");
+    if !content.is_dir() {
+        report.push(
+            Diagnostic::error(format!("no content/ folder in {}", root.display())).hint(
+                "create content/{municipality}/municipality.toml; see docs/content-format.md",
+            ),
+        );
+        return (loaded, report);
+    }
+
+    let (files, walk_diags) = walk_content(root, &content);
+    report.extend(walk_diags);
+
+    let results: Vec<(Option<Source>, Result<AnyFile, Diagnostic>, String)> = files
+        .par_iter()
+        .map(|(path, slug, kind)| {
+            let src = match read_source(root, path, max_bytes) {
+                Ok(s) => s,
+                Err(d) => return (None, Err(d), slug.clone()),
+            };
+            let parsed = parse_file(&src, *kind);
+            (Some(src), parsed, slug.clone())
+        })
+        .collect();
+
+    let mut munis: std::collections::BTreeMap<String, LoadedMunicipality> = Default::default();
+    for (path, slug, kind) in &files {
+        let m = munis.entry(slug.clone()).or_default();
+        m.slug = slug.clone();
+        if *kind == Kind::Municipality {
+            m.has_file = true;
+        }
+        let _ = path;
+    }
+    for (src, result, slug) in results {
+        if let Some(src) = src {
+            report.add_source(src);
+        }
+        let m = munis.entry(slug.clone()).or_default();
+        m.slug = slug;
+        match result {
+            Ok(AnyFile::Municipality(p)) => m.file = Some(p),
+            Ok(AnyFile::PlanNode(p)) => m.plan_nodes.push(p),
+            Ok(AnyFile::Project(y, p)) => m.projects.push((y, p)),
+            Ok(AnyFile::Action(y, p)) => m.actions.push((y, p)),
+            Err(d) => report.push(d),
+        }
+    }
+    loaded.municipalities = munis.into_values().collect();
+    (loaded, report)
+}
+
+/// Lists the content files with their municipality and kind, in sorted order; files that stand
+/// where no content belongs are reported, never skipped silently.
+fn walk_content(root: &Path, content: &Path) -> (Vec<(PathBuf, String, Kind)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(format!(
+                    "cannot read content folder: {e}"
+                )));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let rel: Vec<String> = path
+            .strip_prefix(content)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let shown = display_path(root, &path);
+        match classify(&rel) {
+            Ok(Some((slug, kind))) => files.push((path, slug, kind)),
+            Ok(None) => diags.push(
+                Diagnostic::warning("not a content file (only .toml and .md are read); ignored")
+                    .in_file(&shown),
+            ),
+            Err(hint) => diags.push(
+                Diagnostic::error(
+                    "this file stands where kohyo expects no content, so it would be lost",
+                )
+                .in_file(&shown)
+                .hint(hint),
+            ),
+        }
+    }
+    (files, diags)
+}
+
+const LAYOUT_HINT: &str = "content files go in content/{municipality}/municipality.toml, \
+content/{municipality}/plan/*.toml|md, content/{municipality}/{year}/projects/*.toml|md or \
+content/{municipality}/{year}/actions/*.toml|md, with {year} the 西暦 fiscal year (2024)";
+
+/// Where a file stands decides what it is. `Ok(None)`: not a content file at all.
+fn classify(rel: &[String]) -> Result<Option<(String, Kind)>, String> {
+    let name = rel.last().map(String::as_str).unwrap_or("");
+    let is_content = name.ends_with(".toml") || name.ends_with(".md");
+    if !is_content {
+        return Ok(None);
+    }
+    let slug = match rel.first() {
+        Some(s) if rel.len() >= 2 => s.clone(),
+        _ => return Err(LAYOUT_HINT.to_string()),
+    };
+    if let Err(e) = check_slug(&slug) {
+        return Err(format!("the municipality folder name \"{slug}\" {e}"));
+    }
+    match &rel[1..] {
+        [f] if f == MUNICIPALITY_FILE => Ok(Some((slug, Kind::Municipality))),
+        [plan, ..] if plan == "plan" => Ok(Some((slug, Kind::PlanNode))),
+        [year, kind, _file] if kind == "projects" || kind == "actions" => {
+            let y: u16 = match year.parse() {
+                Ok(y) if year.len() == 4 && (1900..=2200).contains(&y) => y,
+                _ => {
+                    return Err(format!(
+                        "the fiscal-year folder \"{year}\" must be the 西暦 year, e.g. 2024 for 令和6年度"
+                    ));
+                }
+            };
+            Ok(Some((
+                slug,
+                if kind == "projects" {
+                    Kind::Project { year: y }
+                } else {
+                    Kind::Action { year: y }
+                },
+            )))
+        }
+        _ => Err(LAYOUT_HINT.to_string()),
+    }
+}
+
+/// A municipality slug becomes a URL path segment: lowercase ASCII letters, digits and hyphens.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(
+            "must be lowercase ASCII letters, digits and hyphens (it becomes the URL: /joso/)"
+                .into(),
+        )
+    }
+}
+
+fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Diagnostic> {
+    let name = display_path(root, path);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read {name}: {e}")).in_file(&name))?;
+    if meta.len() > max_bytes {
+        return Err(Diagnostic::error(format!(
+            "file is {} bytes, over the limit of {max_bytes} bytes",
+            meta.len()
+        ))
+        .in_file(&name)
+        .hint("split the sheet, or raise [limits] max_file_bytes in kohyo.toml"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read {name}: {e}")).in_file(&name))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(format!(
+            "file is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+        .in_file(&name)
+        .hint("save the file as UTF-8; Shift_JIS files must be converted first")
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(Source {
+        name,
+        text: Arc::from(text),
+    })
+}
+
+fn parse_file(src: &Source, kind: Kind) -> Result<AnyFile, Diagnostic> {
+    let is_md = src.name.ends_with(".md");
+    let (toml_text, body) = if is_md {
+        split_front_matter(&src.text).map_err(|d| d.in_file(&src.name))?
+    } else {
+        (src.text.to_string(), None)
+    };
+    let body_sections = body.map(|b| markdown_sections(&b)).unwrap_or_default();
+    macro_rules! parsed {
+        ($v:expr) => {
+            Parsed {
+                file: src.name.clone(),
+                value: $v,
+                body_sections,
+            }
+        };
+    }
+    Ok(match kind {
+        Kind::Municipality => AnyFile::Municipality(parsed!(parse_toml(src, &toml_text)?)),
+        Kind::PlanNode => AnyFile::PlanNode(parsed!(parse_toml(src, &toml_text)?)),
+        Kind::Project { year } => AnyFile::Project(year, parsed!(parse_toml(src, &toml_text)?)),
+        Kind::Action { year } => AnyFile::Action(year, parsed!(parse_toml(src, &toml_text)?)),
+    })
+}
+
+/// Splits `+++` front matter from a Markdown body. The returned TOML text has the same byte
+/// offsets and lines as the file (the fences and body are blanked to spaces), so spans the TOML
+/// parser reports point at the right place in the original file.
+pub fn split_front_matter(text: &str) -> Result<(String, Option<String>), Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "+++" {
+        return Err(Diagnostic::error(
+            "a .md sheet must start with a +++ line (TOML front matter)",
+        )
+        .at(0..first.len().min(3))
+        .hint("put the sheet's fields between two +++ lines, then the Markdown body"));
+    }
+    let mut offset = first.len();
+    for line in lines {
+        if line.trim_end() == "+++" {
+            let end = offset + line.len();
+            let mut toml_text = String::with_capacity(text.len());
+            toml_text.push_str(&" ".repeat(first.trim_end().len()));
+            toml_text.push_str(&first[first.trim_end().len()..]);
+            toml_text.push_str(&text[first.len()..offset]);
+            toml_text.extend(
+                text[offset..]
+                    .bytes()
+                    .map(|b| if b == b'\n' { '\n' } else { ' ' }),
+            );
+            debug_assert_eq!(toml_text.len(), text.len());
+            return Ok((toml_text, Some(text[end..].to_string())));
+        }
+        offset += line.len();
+    }
+    Err(
+        Diagnostic::error("front matter is not closed: no second +++ line")
+            .at(0..3)
+            .hint("end the TOML front matter with a line holding only +++"),
+    )
+}
+
+/// Splits a Markdown body into sections at its level-2 (`## `) headings. Text before the first
+/// heading becomes a section without a heading; headings inside code fences do not count.
+pub fn markdown_sections(body: &str) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    let mut heading: Option<String> = None;
+    let mut buf = String::new();
+    let mut in_fence = false;
+    let flush = |heading: &mut Option<String>, buf: &mut String, out: &mut Vec<Section>| {
+        let text = buf.trim().to_string();
+        if heading.is_some() || !text.is_empty() {
+            out.push(Section {
+                heading: heading.take(),
+                body: text,
+            });
+        }
+        buf.clear();
+    };
+    for line in body.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if !in_fence {
+            if let Some(h) = line.strip_prefix("## ") {
+                flush(&mut heading, &mut buf, &mut sections);
+                heading = Some(h.trim().trim_end_matches('#').trim().to_string());
+                continue;
+            }
+        }
+        buf.push_str(line);
+        buf.push('\n');
+    }
+    flush(&mut heading, &mut buf, &mut sections);
+    sections
+}
+
+/// Parses TOML into `T`, turning a parser error into a diagnostic with its span and, for an
+/// unknown field or value, the closest expected name as a hint.
+pub fn parse_toml<T: DeserializeOwned>(src: &Source, text: &str) -> Result<T, Diagnostic> {
+    toml::from_str::<T>(text).map_err(|e| toml_diagnostic(&src.name, &e))
+}
+
+fn toml_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let mut d = Diagnostic::error(message.clone()).in_file(file);
+    if let Some(span) = e.span() {
+        d = d.at(span);
+    }
+    if let Some(hint) = did_you_mean(&message) {
+        d = d.hint(hint);
+    }
+    d
+}
+
+/// From serde's "unknown field `tagret`, expected one of `target`, …" builds
+/// "did you mean `target`?".
+fn did_you_mean(message: &str) -> Option<String> {
+    let what = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))?;
+    let (given, rest) = what.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(given, c), *c))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    Some(format!("did you mean `{}`?", best.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_keeps_offsets() {
+        let text = "+++\nname = \"x\"\n+++\n## 現状と課題\n本文\n";
+        let (toml_text, body) = split_front_matter(text).unwrap();
+        assert_eq!(toml_text.len(), text.len());
+        assert_eq!(&toml_text[4..14], "name = \"x\"");
+        assert!(toml_text[14..].trim().is_empty());
+        assert_eq!(body.unwrap(), "## 現状と課題\n本文\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        assert!(split_front_matter("+++\nname = 1\n").is_err());
+        assert!(split_front_matter("name = 1\n").is_err());
+    }
+
+    #[test]
+    fn body_splits_at_level_two_headings() {
+        let s = markdown_sections(
+            "前文\n\n## 現状と課題\n本文1\n### 小見出し\n本文2\n## 目指す姿\n\n```\n## not a heading\n```\n",
+        );
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].heading, None);
+        assert_eq!(s[0].body, "前文");
+        assert_eq!(s[1].heading.as_deref(), Some("現状と課題"));
+        assert_eq!(s[1].body, "本文1\n### 小見出し\n本文2");
+        assert_eq!(s[2].heading.as_deref(), Some("目指す姿"));
+        assert!(s[2].body.contains("## not a heading"));
+    }
+
+    #[test]
+    fn suggests_the_closest_field() {
+        let m = "unknown field `tagret`, expected one of `name`, `targets`, `actuals`";
+        assert_eq!(did_you_mean(m).as_deref(), Some("did you mean `targets`?"));
+        assert_eq!(
+            did_you_mean("unknown field `zzzzzz`, expected `name`"),
+            None
+        );
+    }
+
+    #[test]
+    fn classifies_by_place() {
+        let v = |s: &str| s.split('/').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            classify(&v("joso/municipality.toml")).unwrap(),
+            Some(("joso".into(), Kind::Municipality))
+        );
+        assert_eq!(
+            classify(&v("joso/2024/projects/124.toml")).unwrap(),
+            Some(("joso".into(), Kind::Project { year: 2024 }))
+        );
+        assert!(classify(&v("joso/R6/projects/124.toml")).is_err());
+        assert!(classify(&v("joso/2024/124.toml")).is_err());
+        assert!(classify(&v("Joso/municipality.toml")).is_err());
+        assert_eq!(classify(&v("joso/plan/photo.png")).unwrap(), None);
+    }
+}

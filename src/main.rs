@@ -1,0 +1,87 @@
+//! The `kohyo` command: a thin layer over the library that parses arguments, runs a command and
+//! sets the exit status (1 on any error).
+
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kohyo",
+    version,
+    about = "公表: evaluation sheets into an accessible website"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and validate the site without writing anything.
+    Check {
+        /// The site root, holding kohyo.toml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write the JSON Schemas of the content files into a folder (for editors).
+    Schema {
+        /// Where to write the schemas.
+        #[arg(long, default_value = "schemas")]
+        output: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { root } => {
+            let (site, report) = kohyo::check(&root);
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", report.render(color));
+            match site {
+                Some(site) if !report.has_errors() => {
+                    let warnings = report.warning_count();
+                    println!(
+                        "ok: {}{}",
+                        kohyo::Summary::of(&site),
+                        if warnings > 0 {
+                            format!(", {warnings} warnings")
+                        } else {
+                            String::new()
+                        }
+                    );
+                    ExitCode::SUCCESS
+                }
+                _ => {
+                    eprintln!(
+                        "error: {} errors, {} warnings; nothing was written",
+                        report.error_count(),
+                        report.warning_count()
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Schema { output } => match write_schemas(&output) {
+            Ok(n) => {
+                println!("wrote {n} schemas to {}", output.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write schemas to {}: {e}", output.display());
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn write_schemas(dir: &std::path::Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let all = kohyo::schema::all();
+    for (name, json) in &all {
+        std::fs::write(dir.join(name), json)?;
+    }
+    Ok(all.len())
+}

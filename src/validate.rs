@@ -1,0 +1,1165 @@
+//! Turning the raw files into the typed [`model`](crate::model), checking everything a typo or a
+//! wrong number could break, and reporting every problem with its file, line and column.
+//!
+//! Checks: municipality codes (check digit), plan ids and node codes (unique, safe in a URL),
+//! references to plans and plan nodes, fiscal years (parseable, matching their folder, inside the
+//! plan period), duplicate codes in one year, indicators (a direction; a unit when a value is a
+//! number), money (whole 円, no words) and cost totals (実質負担額 = 総事業費 − 特定財源).
+
+use crate::diagnostics::{Diagnostic, Report};
+use crate::fiscal_year::FiscalYear;
+use crate::format::{
+    ActionFile, ActivityDef, Cell, IndicatorDef, MoneyUnitInput, MunicipalityFile, PlanNodeDef,
+    ProjectFile, SectionDef, SiteFile, YearCells, YearText, YearValue,
+};
+use crate::load::{Loaded, LoadedMunicipality, Parsed};
+use crate::model::*;
+use crate::muni_code::MuniCode;
+use crate::value::{Amount, MoneyUnit, Value, Yen};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use toml::Spanned;
+use unicode_normalization::UnicodeNormalization;
+
+/// Validates everything loaded, returning the model when there was no error.
+pub fn validate(loaded: Loaded, report: &mut Report) -> Option<Site> {
+    let config = match &loaded.config {
+        Some(p) => config(&p.value, &p.file, report),
+        None => Config {
+            title: String::new(),
+            description: None,
+            base_url: None,
+            achievement: AchievementConfig::default(),
+        },
+    };
+    let municipalities: Vec<Municipality> = loaded
+        .municipalities
+        .into_iter()
+        .filter_map(|m| municipality(m, report))
+        .collect();
+    if report.has_errors() {
+        None
+    } else {
+        Some(Site {
+            config,
+            municipalities,
+        })
+    }
+}
+
+fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
+    let mut achievement = AchievementConfig::default();
+    if let Some(m) = f.achievement.method {
+        achievement.method = m;
+    }
+    if let Some(t) = f.achievement.tolerance_percent {
+        if (0.0..=100.0).contains(&t) {
+            achievement.tolerance_percent = t;
+        } else {
+            report.push(
+                Diagnostic::error(format!("tolerance_percent {t} must be between 0 and 100"))
+                    .in_file(file)
+                    .field("achievement.tolerance_percent"),
+            );
+        }
+    }
+    let base_url = f.base_url.as_ref().map(|u| {
+        if u.ends_with('/') {
+            u.clone()
+        } else {
+            format!("{u}/")
+        }
+    });
+    if let Some(u) = &base_url {
+        if !(u.starts_with("https://") || u.starts_with("http://")) {
+            report.push(
+                Diagnostic::error(format!(
+                    "base_url \"{u}\" must start with https:// or http://"
+                ))
+                .in_file(file)
+                .field("base_url"),
+            );
+        }
+    }
+    Config {
+        title: f.title.clone(),
+        description: f.description.clone(),
+        base_url,
+        achievement,
+    }
+}
+
+/// Diagnostics for one file.
+struct Ctx<'a> {
+    file: &'a str,
+    report: &'a mut Report,
+}
+
+impl Ctx<'_> {
+    fn error(
+        &mut self,
+        span: Option<Range<usize>>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let mut d = Diagnostic::error(message).in_file(self.file).field(field);
+        if let Some(s) = span {
+            d = d.at(s);
+        }
+        self.push(d)
+    }
+
+    fn warn(
+        &mut self,
+        span: Option<Range<usize>>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let mut d = Diagnostic::warning(message).in_file(self.file).field(field);
+        if let Some(s) = span {
+            d = d.at(s);
+        }
+        self.push(d)
+    }
+
+    fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        self.report.push_mut(d)
+    }
+
+    fn year(&mut self, y: &Spanned<YearText>, field: &str) -> Option<FiscalYear> {
+        match y.get_ref().0.parse::<FiscalYear>() {
+            Ok(fy) => Some(fy),
+            Err(e) => {
+                self.error(Some(y.span()), field, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn year_key(&mut self, k: &Spanned<String>, field: &str) -> Option<FiscalYear> {
+        match k.get_ref().parse::<FiscalYear>() {
+            Ok(fy) => Some(fy),
+            Err(e) => {
+                self.error(Some(k.span()), field, e.to_string())
+                    .set_hint("keys are fiscal years: R6 = 1, 2024 = 1, \"令和6年度\" = 1");
+                None
+            }
+        }
+    }
+}
+
+trait SetHint {
+    fn set_hint(&mut self, h: &str);
+}
+
+impl SetHint for Diagnostic {
+    fn set_hint(&mut self, h: &str) {
+        self.hint = Some(h.to_string());
+    }
+}
+
+/// A code that becomes part of a path and URL must be safe there: NFC, no separators, no `..`,
+/// no control, space or reserved characters.
+pub fn check_code(code: &str) -> Result<(), String> {
+    if code.is_empty() {
+        return Err("is empty".into());
+    }
+    if code.chars().count() > 64 {
+        return Err("is longer than 64 characters".into());
+    }
+    if code.nfc().collect::<String>() != code {
+        return Err("is not in Unicode NFC form".into());
+    }
+    if code == "." || code == ".." || code.contains("..") {
+        return Err("contains \"..\"".into());
+    }
+    if let Some(c) = code.chars().find(|c| {
+        c.is_control()
+            || c.is_whitespace()
+            || matches!(
+                c,
+                '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' | '#' | '%' | '&' | '\'' | '`'
+            )
+    }) {
+        return Err(format!("contains {c:?}, which cannot stand in a URL path"));
+    }
+    if code.starts_with('.') || code.starts_with('-') {
+        return Err("starts with '.' or '-'".into());
+    }
+    Ok(())
+}
+
+fn municipality(m: LoadedMunicipality, report: &mut Report) -> Option<Municipality> {
+    let Some(file) = m.file else {
+        if !m.has_file {
+            report.push(
+                Diagnostic::error(format!(
+                    "content/{}/ has no municipality.toml, so its sheets belong to no municipality",
+                    m.slug
+                ))
+                .in_file(&format!("content/{}", m.slug))
+                .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
+            );
+        }
+        return None;
+    };
+    let Parsed {
+        file: fname,
+        value: f,
+        ..
+    } = file;
+    let mut cx = Ctx {
+        file: &fname,
+        report,
+    };
+    let code = match f.code.get_ref().parse::<MuniCode>() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            cx.error(Some(f.code.span()), "code", e.to_string())
+                .set_hint("look the code up in 総務省「全国地方公共団体コード」");
+            None
+        }
+    };
+    let plans = plans(&f, &mut cx);
+    let mut muni = Municipality {
+        slug: m.slug.clone(),
+        name: f.name.clone(),
+        prefecture: f.prefecture.clone(),
+        code: code?,
+        website: f.website.clone(),
+        plans,
+        projects: BTreeMap::new(),
+        actions: BTreeMap::new(),
+    };
+    attach_plan_nodes(&mut muni, m.plan_nodes, report);
+    for (folder_year, p) in m.projects {
+        if let Some(project) = project(&muni, folder_year, p, report) {
+            insert_project(&mut muni, project, report);
+        }
+    }
+    for (folder_year, a) in m.actions {
+        if let Some(action) = action(&muni, folder_year, a, report) {
+            insert_action(&mut muni, action, report);
+        }
+    }
+    Some(muni)
+}
+
+fn plans(f: &MunicipalityFile, cx: &mut Ctx) -> Vec<Plan> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, p) in f.plans.iter().enumerate() {
+        let field = format!("plans[{i}]");
+        let id = p.id.get_ref();
+        if let Err(e) = check_code(id) {
+            cx.error(
+                Some(p.id.span()),
+                &format!("{field}.id"),
+                format!("plan id \"{id}\" {e}"),
+            );
+        }
+        if !seen.insert(id.clone()) {
+            cx.error(
+                Some(p.id.span()),
+                &format!("{field}.id"),
+                format!("plan id \"{id}\" is used twice"),
+            );
+        }
+        let start = p
+            .start
+            .as_ref()
+            .and_then(|y| cx.year(y, &format!("{field}.start")));
+        let end = p
+            .end
+            .as_ref()
+            .and_then(|y| cx.year(y, &format!("{field}.end")));
+        let period = match (start, end) {
+            (Some(s), Some(e)) if s <= e => Some((s, e)),
+            (Some(s), Some(e)) => {
+                cx.error(
+                    p.start.as_ref().map(|y| y.span()),
+                    &format!("{field}.start"),
+                    format!(
+                        "the plan starts ({}) after it ends ({})",
+                        s.wareki(),
+                        e.wareki()
+                    ),
+                );
+                None
+            }
+            (None, None) => None,
+            _ => {
+                if p.start.is_some() != p.end.is_some() {
+                    let span = p.start.as_ref().or(p.end.as_ref()).map(|y| y.span());
+                    cx.error(span, &field, "a plan period needs both start and end");
+                }
+                None
+            }
+        };
+        out.push(Plan {
+            id: id.clone(),
+            name: p.name.clone(),
+            part_of: p.part_of.clone(),
+            period,
+            levels: p.levels.clone(),
+            roots: Vec::new(),
+        });
+    }
+    out
+}
+
+/// Resolves the plan a sheet or node names, or the only plan when it names none.
+fn resolve_plan<'m>(
+    muni: &'m Municipality,
+    plan: &Option<Spanned<String>>,
+    cx: &mut Ctx,
+) -> Option<&'m Plan> {
+    match plan {
+        Some(id) => {
+            let found = muni.plan(id.get_ref());
+            if found.is_none() {
+                let known: Vec<&str> = muni.plans.iter().map(|p| p.id.as_str()).collect();
+                cx.error(
+                    Some(id.span()),
+                    "plan",
+                    format!("unknown plan \"{}\"", id.get_ref()),
+                )
+                .set_hint(&format!("plans of {}: {}", muni.name, known.join(", ")));
+            }
+            found
+        }
+        None if muni.plans.len() == 1 => muni.plans.first(),
+        None => None,
+    }
+}
+
+struct PendingNode {
+    plan: String,
+    parent: Option<Spanned<String>>,
+    node: PlanNode,
+    file: String,
+    span: Range<usize>,
+}
+
+fn attach_plan_nodes(
+    muni: &mut Municipality,
+    files: Vec<Parsed<PlanNodeDef>>,
+    report: &mut Report,
+) {
+    let mut pending = Vec::new();
+    for p in files {
+        let mut cx = Ctx {
+            file: &p.file,
+            report,
+        };
+        let plan = match resolve_plan(muni, &p.value.plan, &mut cx) {
+            Some(plan) => plan.id.clone(),
+            None => {
+                if p.value.plan.is_none() {
+                    cx.error(Some(p.value.code.span()), "plan", "this node names no plan")
+                        .set_hint("add plan = \"…\" (the municipality has several plans, or none)");
+                }
+                continue;
+            }
+        };
+        let mut node = plan_node(&p.value, &mut cx, true);
+        let extra = p.body_sections;
+        node.sections.extend(extra);
+        pending.push(PendingNode {
+            plan,
+            parent: p.value.parent.clone(),
+            node,
+            file: p.file.clone(),
+            span: p.value.code.span(),
+        });
+    }
+    // Codes are unique within a plan.
+    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+    for pn in &pending {
+        let mut codes = Vec::new();
+        collect_codes(&pn.node, &mut codes);
+        for c in codes {
+            if let Some(first) = seen.insert((pn.plan.clone(), c.clone()), pn.file.clone()) {
+                report.push(
+                    Diagnostic::error(format!(
+                        "plan node code \"{c}\" is defined twice (also in {first})"
+                    ))
+                    .in_file(&pn.file)
+                    .at(pn.span.clone())
+                    .field("code"),
+                );
+            }
+        }
+    }
+    // Attach roots first, then children whose parent is already in the tree, until none move.
+    pending.sort_by(|a, b| a.node.code.cmp(&b.node.code));
+    loop {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for pn in pending {
+            let Some(plan) = muni.plans.iter_mut().find(|p| p.id == pn.plan) else {
+                continue;
+            };
+            match &pn.parent {
+                None => plan.roots.push(pn.node),
+                Some(parent) => match find_mut(&mut plan.roots, parent.get_ref()) {
+                    Some(target) => target.children.push(pn.node),
+                    None => rest.push(pn),
+                },
+            }
+        }
+        pending = rest;
+        if pending.is_empty() || pending.len() == before {
+            break;
+        }
+    }
+    for pn in pending {
+        let parent = pn
+            .parent
+            .as_ref()
+            .expect("only nodes with a parent stay pending");
+        report.push(
+            Diagnostic::error(format!(
+                "parent \"{}\" is not a node of plan \"{}\"",
+                parent.get_ref(),
+                pn.plan
+            ))
+            .in_file(&pn.file)
+            .at(parent.span())
+            .field("parent")
+            .hint("parent names the code of another node of the same plan"),
+        );
+    }
+}
+
+fn collect_codes(n: &PlanNode, out: &mut Vec<String>) {
+    out.push(n.code.clone());
+    for c in &n.children {
+        collect_codes(c, out);
+    }
+}
+
+fn find_mut<'a>(nodes: &'a mut [PlanNode], code: &str) -> Option<&'a mut PlanNode> {
+    for n in nodes {
+        if n.code == code {
+            return Some(n);
+        }
+        if let Some(found) = find_mut(&mut n.children, code) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
+    let code = d.code.get_ref();
+    if let Err(e) = check_code(code) {
+        cx.error(
+            Some(d.code.span()),
+            "code",
+            format!("node code \"{code}\" {e}"),
+        );
+    }
+    if !top {
+        for (f, v) in [("plan", &d.plan), ("parent", &d.parent)] {
+            if let Some(v) = v {
+                cx.error(
+                    Some(v.span()),
+                    f,
+                    format!("a child node inherits {f} from its parent"),
+                )
+                .set_hint(&format!("remove {f} here"));
+            }
+        }
+    }
+    let mut sdgs = Vec::new();
+    let sdgs_span = d.sdgs.as_ref().map(|s| s.span());
+    for g in d
+        .sdgs
+        .as_ref()
+        .map(|s| s.get_ref().as_slice())
+        .unwrap_or(&[])
+    {
+        match u8::try_from(*g) {
+            Ok(g @ 1..=17) if !sdgs.contains(&g) => sdgs.push(g),
+            Ok(g @ 1..=17) => {
+                cx.error(
+                    sdgs_span.clone(),
+                    "sdgs",
+                    format!("SDGs goal {g} is listed twice"),
+                );
+            }
+            _ => {
+                cx.error(
+                    sdgs_span.clone(),
+                    "sdgs",
+                    format!("{g} is not an SDGs goal (1–17)"),
+                );
+            }
+        }
+    }
+    let indicators = d
+        .indicators
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ind)| indicator(ind, &format!("indicators[{i}]"), cx))
+        .collect();
+    let roadmap = d
+        .roadmap
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut years = BTreeMap::new();
+            for (k, t) in &r.years {
+                if let Some(y) = cx.year_key(k, &format!("roadmap[{i}].years")) {
+                    years.insert(y, *t);
+                }
+            }
+            RoadmapRow {
+                name: r.name.clone(),
+                node: r.node.as_ref().map(|n| n.get_ref().clone()),
+                project: r.project.clone(),
+                leading: r.leading,
+                years,
+            }
+        })
+        .collect();
+    PlanNode {
+        code: code.clone(),
+        number: d.number.clone(),
+        title: d.title.clone(),
+        sdgs,
+        sections: sections(&d.sections),
+        indicators,
+        roadmap,
+        children: d.children.iter().map(|c| plan_node(c, cx, false)).collect(),
+    }
+}
+
+fn sections(defs: &[SectionDef]) -> Vec<Section> {
+    defs.iter()
+        .map(|s| Section {
+            heading: Some(s.heading.clone()),
+            body: s.body.trim().to_string(),
+        })
+        .collect()
+}
+
+fn entry(c: &Cell) -> Entry {
+    Entry {
+        value: c.value.clone(),
+        note: c.note.clone(),
+    }
+}
+
+fn year_cells(cells: &YearCells, field: &str, cx: &mut Ctx) -> BTreeMap<FiscalYear, Entry> {
+    let mut out = BTreeMap::new();
+    for (k, c) in cells {
+        if let Some(y) = cx.year_key(k, field) {
+            if out.insert(y, entry(c)).is_some() {
+                cx.error(
+                    Some(k.span()),
+                    field,
+                    format!("{} is given twice", y.wareki()),
+                )
+                .set_hint("R6, 令和6 and 2024 are the same year");
+            }
+        }
+    }
+    out
+}
+
+fn year_value(v: &YearValue, field: &str, cx: &mut Ctx) -> YearEntry {
+    YearEntry {
+        value: v.value.value.clone(),
+        year: v
+            .year
+            .as_ref()
+            .and_then(|y| cx.year(y, &format!("{field}.year"))),
+        note: v.note.clone().or_else(|| v.value.note.clone()),
+    }
+}
+
+fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Indicator> {
+    let d = s.get_ref();
+    let span = s.span();
+    let targets = year_cells(&d.targets, &format!("{field}.targets"), cx);
+    let actuals = year_cells(&d.actuals, &format!("{field}.actuals"), cx);
+    let baseline = d
+        .baseline
+        .as_ref()
+        .map(|b| year_value(b, &format!("{field}.baseline"), cx));
+    let final_target = d
+        .final_target
+        .as_ref()
+        .map(|b| year_value(b, &format!("{field}.final_target"), cx));
+    if d.name.trim().is_empty() {
+        cx.error(
+            Some(span.clone()),
+            &format!("{field}.name"),
+            "an indicator needs a name",
+        );
+    }
+    let direction = match &d.direction {
+        Some(dir) => Some(*dir.get_ref()),
+        None => {
+            cx.error(
+                Some(span.clone()),
+                &format!("{field}.direction"),
+                format!("indicator \"{}\" has no direction", d.name),
+            )
+            .set_hint("add direction = \"増加\" (more is better), \"減少\" (fewer is better) or \"維持\" (keep the level)");
+            None
+        }
+    };
+    let mut ind = Indicator {
+        id: d.id.clone().unwrap_or_else(|| d.name.clone()),
+        name: d.name.clone(),
+        unit: d.unit.clone().filter(|u| !u.trim().is_empty()),
+        kind: d.kind,
+        direction: direction.unwrap_or(Direction::Up),
+        baseline,
+        targets,
+        actuals,
+        final_target,
+        method: d.method,
+        tolerance_percent: d.tolerance_percent,
+        note: d.note.clone(),
+    };
+    if ind.unit.is_none() && ind.has_number() {
+        cx.error(
+            Some(span.clone()),
+            &format!("{field}.unit"),
+            format!("indicator \"{}\" has numeric values but no unit", d.name),
+        )
+        .set_hint(
+            "add unit = \"人\", \"件\", \"%\", \"千円\" …; a number without a unit cannot be read",
+        );
+    }
+    if let Some(t) = d.tolerance_percent {
+        if !(0.0..=100.0).contains(&t) {
+            cx.error(
+                Some(span.clone()),
+                &format!("{field}.tolerance_percent"),
+                "must be between 0 and 100",
+            );
+        }
+    }
+    if d.method == Some(Method::Progress)
+        && ind
+            .baseline
+            .as_ref()
+            .and_then(|b| b.value.number())
+            .is_none()
+    {
+        cx.error(
+            Some(span),
+            &format!("{field}.method"),
+            "method \"progress\" measures progress from the baseline, but there is no numeric baseline",
+        );
+    }
+    ind.id = ind.id.trim().to_string();
+    direction.map(|_| ind)
+}
+
+fn money_unit(u: Option<MoneyUnitInput>) -> MoneyUnit {
+    match u {
+        None | Some(MoneyUnitInput::Yen) => MoneyUnit::Yen,
+        Some(MoneyUnitInput::ThousandYen) => MoneyUnit::ThousandYen,
+        Some(MoneyUnitInput::TenThousandYen) => MoneyUnit::TenThousandYen,
+        Some(MoneyUnitInput::MillionYen) => MoneyUnit::MillionYen,
+        Some(MoneyUnitInput::HundredMillionYen) => MoneyUnit::HundredMillionYen,
+    }
+}
+
+fn amount(
+    c: Option<&Cell>,
+    span: Option<Range<usize>>,
+    unit: MoneyUnit,
+    field: &str,
+    cx: &mut Ctx,
+) -> Amount {
+    let Some(c) = c else {
+        return Amount::NotReported;
+    };
+    match &c.value {
+        Value::NotReported => Amount::NotReported,
+        Value::NotApplicable => Amount::NotApplicable,
+        Value::Measured(n) => match Yen::from_unit(*n, unit) {
+            Some(y) => Amount::Yen(y),
+            None => {
+                cx.error(
+                    span,
+                    field,
+                    format!("{} {} is not a whole number of 円", n.plain(), unit.label()),
+                );
+                Amount::NotReported
+            }
+        },
+        Value::Qualitative(w) => {
+            cx.error(span, field, format!("\"{w}\" is not an amount of money"))
+                .set_hint("write a number in the sheet's money_unit, \"－\" or \"\"");
+            Amount::NotReported
+        }
+    }
+}
+
+fn plan_ref(
+    muni: &Municipality,
+    plan: &Option<Spanned<String>>,
+    node: &Option<Spanned<String>>,
+    year: Option<FiscalYear>,
+    year_span: Range<usize>,
+    cx: &mut Ctx,
+) -> Option<PlanRef> {
+    if plan.is_none() && node.is_none() {
+        return None;
+    }
+    let p = resolve_plan(muni, plan, cx);
+    let Some(p) = p else {
+        if plan.is_none() {
+            cx.error(
+                node.as_ref().map(|n| n.span()),
+                "plan",
+                "plan_node is given but no plan",
+            )
+            .set_hint("add plan = \"…\": the municipality has several plans, or none");
+        }
+        return None;
+    };
+    if let (Some((start, end)), Some(y)) = (p.period, year) {
+        if y < start || y > end {
+            cx.error(
+                Some(year_span),
+                "fiscal_year",
+                format!(
+                    "{} is outside the period of {} ({}〜{})",
+                    y.long_label(),
+                    p.name,
+                    start.wareki(),
+                    end.wareki()
+                ),
+            );
+        }
+    }
+    if let Some(n) = node {
+        if p.find(n.get_ref()).is_none() {
+            let known: Vec<String> = p
+                .nodes()
+                .iter()
+                .take(12)
+                .map(|(_, n)| n.code.clone())
+                .collect();
+            cx.error(
+                Some(n.span()),
+                "plan_node",
+                format!("unknown plan node \"{}\" in {}", n.get_ref(), p.name),
+            )
+            .set_hint(&format!("known codes include: {}", known.join(", ")));
+        }
+    }
+    Some(PlanRef {
+        plan: p.id.clone(),
+        node: node.as_ref().map(|n| n.get_ref().clone()),
+    })
+}
+
+fn sheet_year(y: &Spanned<YearText>, folder: u16, cx: &mut Ctx) -> Option<FiscalYear> {
+    let fy = cx.year(y, "fiscal_year")?;
+    if fy.year() != folder {
+        cx.error(
+            Some(y.span()),
+            "fiscal_year",
+            format!("{} does not match the folder {folder}/", fy.long_label()),
+        )
+        .set_hint(&format!(
+            "move the file to the {}/ folder, or correct fiscal_year",
+            fy.year()
+        ));
+        return None;
+    }
+    Some(fy)
+}
+
+fn owners(defs: &[crate::format::OwnerDef], cx: &mut Ctx, span: Range<usize>) -> Vec<Owner> {
+    let out: Vec<Owner> = defs
+        .iter()
+        .map(|o| Owner {
+            department: o.department.clone(),
+            section: o.section.clone(),
+        })
+        .collect();
+    if out
+        .iter()
+        .any(|o| o.department.is_none() && o.section.is_none())
+    {
+        cx.error(
+            Some(span.clone()),
+            "owners",
+            "an owner needs a department (部) or a section (課)",
+        );
+    }
+    if out.is_empty() {
+        cx.warn(Some(span), "owners", "no department or section is named")
+            .set_hint("add [[owners]] section = \"…課\"");
+    }
+    out
+}
+
+fn project(
+    muni: &Municipality,
+    folder: u16,
+    p: Parsed<ProjectFile>,
+    report: &mut Report,
+) -> Option<Project> {
+    let Parsed {
+        file,
+        value: f,
+        body_sections,
+    } = p;
+    let mut cx = Ctx {
+        file: &file,
+        report,
+    };
+    let year = sheet_year(&f.fiscal_year, folder, &mut cx);
+    let code = f.code.get_ref().clone();
+    if let Err(e) = check_code(&code) {
+        cx.error(
+            Some(f.code.span()),
+            "code",
+            format!("project code \"{code}\" {e}"),
+        );
+    }
+    let plan = plan_ref(
+        muni,
+        &f.plan,
+        &f.plan_node,
+        year,
+        f.fiscal_year.span(),
+        &mut cx,
+    );
+    let start_year = f.start_year.as_ref().and_then(|y| cx.year(y, "start_year"));
+    let end_year = f.end_year.as_ref().and_then(|y| {
+        if matches!(y.get_ref().0.trim(), "なし" | "無し" | "未定") {
+            Some(EndYear::Ongoing)
+        } else {
+            cx.year(y, "end_year").map(EndYear::Year)
+        }
+    });
+    if let (Some(s), Some(EndYear::Year(e))) = (start_year, end_year) {
+        if e < s {
+            cx.error(
+                f.end_year.as_ref().map(|y| y.span()),
+                "end_year",
+                "the project ends before it starts",
+            );
+        }
+    }
+    let unit = money_unit(f.money_unit);
+    let activities = f
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| activity(a, &format!("activities[{i}]"), unit, &mut cx))
+        .collect();
+    let outcomes = f
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| indicator(o, &format!("outcomes[{i}]"), &mut cx))
+        .collect();
+    let cost = f.cost.as_ref().map(|c| cost(c, unit, &mut cx));
+    let staffing = f.staffing.as_ref().map(|s| Staffing {
+        full_time: s
+            .full_time
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or(Value::NotReported),
+        part_time: s
+            .part_time
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or(Value::NotReported),
+        tasks: s
+            .tasks
+            .iter()
+            .map(|t| Task {
+                name: t.name.clone(),
+                share_percent: t
+                    .share_percent
+                    .as_ref()
+                    .map(|c| c.value.clone())
+                    .unwrap_or(Value::NotReported),
+                routine: t.routine,
+                difficulty: t.difficulty.clone(),
+            })
+            .collect(),
+    });
+    let review = f.review.as_ref().map(|r| {
+        let mut flags = r.room_for_improvement.clone();
+        flags.sort();
+        flags.dedup();
+        Review {
+            reflection: r.reflection.clone().filter(|t| !t.trim().is_empty()),
+            room_for_improvement: flags,
+            direction: r.direction,
+            direction_text: r.direction_text.clone().filter(|t| !t.trim().is_empty()),
+        }
+    });
+    let owners = owners(&f.owners, &mut cx, f.code.span());
+    let mut secs = sections(&f.sections);
+    secs.extend(body_sections);
+    Some(Project {
+        fiscal_year: year?,
+        code,
+        sheet_no: f.sheet_no.clone(),
+        name: f.name.clone(),
+        form: f.form.clone(),
+        created: f.created.as_ref().map(|d| d.to_string()),
+        owners,
+        plan,
+        start_year,
+        end_year,
+        legal_basis: f.legal_basis.clone(),
+        money_unit: unit,
+        sections: secs,
+        activities,
+        outcomes,
+        cost,
+        staffing,
+        review,
+        source: file.clone(),
+    })
+}
+
+fn activity(a: &ActivityDef, field: &str, unit: MoneyUnit, cx: &mut Ctx) -> Activity {
+    let years = a
+        .years
+        .iter()
+        .filter_map(|y| cx.year(y, &format!("{field}.years")))
+        .collect();
+    Activity {
+        name: a.name.clone(),
+        years,
+        description: a.description.clone(),
+        related_sections: a.related_sections.clone(),
+        budget: amount(
+            a.budget.as_ref().map(|c| c.get_ref()),
+            a.budget.as_ref().map(|c| c.span()),
+            unit,
+            &format!("{field}.budget"),
+            cx,
+        ),
+        settlement: amount(
+            a.settlement.as_ref().map(|c| c.get_ref()),
+            a.settlement.as_ref().map(|c| c.span()),
+            unit,
+            &format!("{field}.settlement"),
+            cx,
+        ),
+        indicators: a
+            .indicators
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| indicator(d, &format!("{field}.indicators[{i}]"), cx))
+            .collect(),
+    }
+}
+
+fn cost(c: &Spanned<crate::format::CostDef>, unit: MoneyUnit, cx: &mut Ctx) -> Cost {
+    let span = Some(c.span());
+    let d = c.get_ref();
+    let total = amount(d.total.as_ref(), span.clone(), unit, "cost.total", cx);
+    let specific = amount(
+        d.specific_revenue.as_ref(),
+        span.clone(),
+        unit,
+        "cost.specific_revenue",
+        cx,
+    );
+    let net = amount(d.net.as_ref(), span.clone(), unit, "cost.net", cx);
+    if let (Some(t), Some(s), Some(n)) = (total.yen(), specific.yen(), net.yen()) {
+        if t.0.checked_sub(s.0) != Some(n.0) {
+            let show = |y: Yen| y.in_unit(unit).grouped();
+            cx.error(
+                span,
+                "cost.net",
+                format!(
+                    "実質負担額 {} is not 総事業費 {} − 特定財源 {} = {} ({})",
+                    show(n),
+                    show(t),
+                    show(s),
+                    t.0.checked_sub(s.0)
+                        .map(|v| show(Yen(v)))
+                        .unwrap_or_else(|| "overflow".into()),
+                    unit.label()
+                ),
+            )
+            .set_hint("correct one of the three amounts; the sheet's totals must add up");
+        }
+    }
+    Cost {
+        total,
+        specific_revenue: specific,
+        net,
+    }
+}
+
+fn insert_project(muni: &mut Municipality, p: Project, report: &mut Report) {
+    let history = muni.projects.entry(p.code.clone()).or_default();
+    if let Some(first) = history.get(&p.fiscal_year) {
+        report.push(
+            Diagnostic::error(format!(
+                "project code \"{}\" is used twice in {} (also in {})",
+                p.code,
+                p.fiscal_year.long_label(),
+                first.source
+            ))
+            .in_file(&p.source)
+            .field("code")
+            .hint("each project has one sheet per fiscal year; codes stay the same across years"),
+        );
+        return;
+    }
+    history.insert(p.fiscal_year, p);
+}
+
+fn action(
+    muni: &Municipality,
+    folder: u16,
+    p: Parsed<ActionFile>,
+    report: &mut Report,
+) -> Option<Action> {
+    let Parsed {
+        file,
+        value: f,
+        body_sections,
+    } = p;
+    let mut cx = Ctx {
+        file: &file,
+        report,
+    };
+    let year = sheet_year(&f.fiscal_year, folder, &mut cx);
+    let number = f.number.get_ref().clone();
+    let key = ActionKey::parse(&number);
+    if key.is_none() {
+        cx.error(
+            Some(f.number.span()),
+            "number",
+            format!("項目番号 \"{number}\" has no number kohyo can sort by"),
+        )
+        .set_hint("write it as printed: \"1-(1)\", \"3-⑤\", \"2-1\"");
+    }
+    let plan = plan_ref(
+        muni,
+        &f.plan,
+        &f.plan_node,
+        year,
+        f.fiscal_year.span(),
+        &mut cx,
+    );
+    let period = plan
+        .as_ref()
+        .and_then(|r| muni.plan(&r.plan))
+        .and_then(|p| p.period);
+    let goal = f.goal.as_ref().map(|g| Goal {
+        text: g.text.clone(),
+        kpi: g
+            .kpi
+            .as_ref()
+            .and_then(|k| indicator(k, "goal.kpi", &mut cx)),
+    });
+    let mut measures = Vec::new();
+    for (i, m) in f.measures.iter().enumerate() {
+        let mut schedule = BTreeMap::new();
+        for (k, v) in &m.schedule {
+            let field = format!("measures[{i}].schedule");
+            if let Some(y) = cx.year_key(k, &field) {
+                if let Some((s, e)) = period {
+                    if y < s || y > e {
+                        cx.error(
+                            Some(k.span()),
+                            &field,
+                            format!(
+                                "{} is outside the plan period ({}〜{})",
+                                y.long_label(),
+                                s.wareki(),
+                                e.wareki()
+                            ),
+                        );
+                    }
+                }
+                if v.trim().is_empty() {
+                    cx.error(
+                        Some(k.span()),
+                        &field,
+                        "a scheduled year needs a word (検討/導入/実施 …)",
+                    )
+                    .set_hint("leave years without work out of the schedule");
+                }
+                schedule.insert(y, v.trim().to_string());
+            }
+        }
+        measures.push(Measure {
+            title: m.title.clone(),
+            schedule,
+            progress: m.progress,
+            work: m.work.clone().filter(|t| !t.trim().is_empty()),
+            improvement: m.improvement.clone().filter(|t| !t.trim().is_empty()),
+        });
+    }
+    let owners = owners(&f.owners, &mut cx, f.number.span());
+    let mut secs = sections(&f.sections);
+    secs.extend(body_sections);
+    Some(Action {
+        fiscal_year: year?,
+        number,
+        key: key?,
+        title: f.title.clone(),
+        plan,
+        owners,
+        sections: secs,
+        goal,
+        measures,
+        evaluation: f.evaluation.clone().filter(|t| !t.trim().is_empty()),
+        source: file.clone(),
+    })
+}
+
+fn insert_action(muni: &mut Municipality, a: Action, report: &mut Report) {
+    let history = muni.actions.entry(a.key.clone()).or_default();
+    if let Some(first) = history.get(&a.fiscal_year) {
+        report.push(
+            Diagnostic::error(format!(
+                "項目番号 \"{}\" is used twice in {} (also \"{}\" in {})",
+                a.number,
+                a.fiscal_year.long_label(),
+                first.number,
+                first.source
+            ))
+            .in_file(&a.source)
+            .field("number"),
+        );
+        return;
+    }
+    history.insert(a.fiscal_year, a);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_that_would_escape_a_path_are_rejected() {
+        for bad in [
+            "", "..", "a/b", "a\\b", "../x", "a b", "a\tb", "x?y", "#1", ".hidden", "-x",
+        ] {
+            assert!(check_code(bad).is_err(), "{bad:?}");
+        }
+        for good in ["124", "6-2-6-4", "Ⅶ-1-3", "koiki-gyosei", "広域行政"] {
+            assert!(check_code(good).is_ok(), "{good:?}");
+        }
+        // decomposed が (か + ゛) is not NFC
+        assert!(check_code("か\u{3099}").is_err());
+    }
+}
