@@ -5,6 +5,7 @@
 //! The pipeline runs one way: [`load`] (walk, parse, spans) → [`validate`] (diagnostics) →
 //! [`model`] (the joined, typed site). [`check`] runs it without writing anything.
 
+pub mod compute;
 pub mod diagnostics;
 pub mod fiscal_year;
 pub mod format;
