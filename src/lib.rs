@@ -28,6 +28,13 @@ pub fn check(root: &Path) -> (Option<Site>, Report) {
     (site, report)
 }
 
+/// Loads and validates one content file given as text (see [`load::load_text`]).
+pub fn check_text(rel_path: &str, text: &str, municipality: &str) -> (Option<Site>, Report) {
+    let (loaded, mut report) = load::load_text(rel_path, text, municipality);
+    let site = validate::validate(loaded, &mut report);
+    (site, report)
+}
+
 /// Counts shown in the one-line summary of `kohyo check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {

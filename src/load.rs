@@ -163,6 +163,50 @@ pub fn load_site(root: &Path) -> (Loaded, Report) {
     (loaded, report)
 }
 
+/// Loads one content file given as text, as if it stood at `rel_path` under `content/` beside a
+/// `municipality.toml` given as `municipality` (when the file is not itself that file). No disk is
+/// touched: fuzz targets and tests drive the whole loader and validator through this.
+pub fn load_text(rel_path: &str, text: &str, municipality: &str) -> (Loaded, Report) {
+    let mut report = Report::new();
+    let mut loaded = Loaded::default();
+    let rel: Vec<String> = rel_path.split('/').map(String::from).collect();
+    let (slug, kind) = match classify(&rel) {
+        Ok(Some(found)) => found,
+        Ok(None) => return (loaded, report),
+        Err(hint) => {
+            report.push(Diagnostic::error("not a content path").hint(hint));
+            return (loaded, report);
+        }
+    };
+    let mut muni = LoadedMunicipality {
+        slug: slug.clone(),
+        has_file: true,
+        ..LoadedMunicipality::default()
+    };
+    let mut add = |name: String, text: &str, kind: Kind, muni: &mut LoadedMunicipality| {
+        let src = Source {
+            name,
+            text: Arc::from(text),
+        };
+        let parsed = parse_file(&src, kind);
+        report.add_source(src);
+        match parsed {
+            Ok(AnyFile::Municipality(p)) => muni.file = Some(p),
+            Ok(AnyFile::PlanNode(p)) => muni.plan_nodes.push(p),
+            Ok(AnyFile::Project(y, p)) => muni.projects.push((y, p)),
+            Ok(AnyFile::Action(y, p)) => muni.actions.push((y, p)),
+            Err(d) => report.push(d),
+        }
+    };
+    if kind != Kind::Municipality {
+        let name = format!("content/{slug}/{MUNICIPALITY_FILE}");
+        add(name, municipality, Kind::Municipality, &mut muni);
+    }
+    add(format!("content/{rel_path}"), text, kind, &mut muni);
+    loaded.municipalities.push(muni);
+    (loaded, report)
+}
+
 /// Lists the content files with their municipality and kind, in sorted order; files that stand
 /// where no content belongs are reported, never skipped silently.
 fn walk_content(root: &Path, content: &Path) -> (Vec<(PathBuf, String, Kind)>, Vec<Diagnostic>) {

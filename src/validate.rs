@@ -221,11 +221,14 @@ fn municipality(m: LoadedMunicipality, report: &mut Report) -> Option<Municipali
         }
     };
     let plans = plans(&f, &mut cx);
+    // With a bad code the municipality never reaches the model, but its sheets are still checked
+    // so that every problem shows in one run; the stand-in code is never output.
+    let stand_in = "010006".parse::<MuniCode>().ok()?;
     let mut muni = Municipality {
         slug: m.slug.clone(),
         name: f.name.clone(),
         prefecture: f.prefecture.clone(),
-        code: code?,
+        code: code.unwrap_or(stand_in),
         website: f.website.clone(),
         plans,
         projects: BTreeMap::new(),
@@ -242,7 +245,7 @@ fn municipality(m: LoadedMunicipality, report: &mut Report) -> Option<Municipali
             insert_action(&mut muni, action, report);
         }
     }
-    Some(muni)
+    code.map(|_| muni)
 }
 
 fn plans(f: &MunicipalityFile, cx: &mut Ctx) -> Vec<Plan> {
@@ -339,6 +342,8 @@ struct PendingNode {
     node: PlanNode,
     file: String,
     span: Range<usize>,
+    /// Roadmap rows' `node` references, checked once the tree is assembled.
+    roadmap_refs: Vec<Spanned<String>>,
 }
 
 fn attach_plan_nodes(
@@ -362,6 +367,8 @@ fn attach_plan_nodes(
                 continue;
             }
         };
+        let mut roadmap_refs = Vec::new();
+        collect_roadmap_refs(&p.value, &mut roadmap_refs);
         let mut node = plan_node(&p.value, &mut cx, true);
         let extra = p.body_sections;
         node.sections.extend(extra);
@@ -371,6 +378,7 @@ fn attach_plan_nodes(
             node,
             file: p.file.clone(),
             span: p.value.code.span(),
+            roadmap_refs,
         });
     }
     // Codes are unique within a plan.
@@ -391,6 +399,15 @@ fn attach_plan_nodes(
             }
         }
     }
+    let refs: Vec<(String, String, Spanned<String>)> = pending
+        .iter_mut()
+        .flat_map(|pn| {
+            let (plan, file) = (pn.plan.clone(), pn.file.clone());
+            std::mem::take(&mut pn.roadmap_refs)
+                .into_iter()
+                .map(move |r| (plan.clone(), file.clone(), r))
+        })
+        .collect();
     // Attach roots first, then children whose parent is already in the tree, until none move.
     pending.sort_by(|a, b| a.node.code.cmp(&b.node.code));
     loop {
@@ -414,10 +431,9 @@ fn attach_plan_nodes(
         }
     }
     for pn in pending {
-        let parent = pn
-            .parent
-            .as_ref()
-            .expect("only nodes with a parent stay pending");
+        let Some(parent) = pn.parent.as_ref() else {
+            continue;
+        };
         report.push(
             Diagnostic::error(format!(
                 "parent \"{}\" is not a node of plan \"{}\"",
@@ -429,6 +445,38 @@ fn attach_plan_nodes(
             .field("parent")
             .hint("parent names the code of another node of the same plan"),
         );
+    }
+    check_roadmap_refs(muni, refs, report);
+}
+
+fn check_roadmap_refs(
+    muni: &Municipality,
+    refs: Vec<(String, String, Spanned<String>)>,
+    report: &mut Report,
+) {
+    for (plan, file, r) in refs {
+        let known = muni
+            .plan(&plan)
+            .is_some_and(|p| p.find(r.get_ref()).is_some());
+        if !known {
+            report.push(
+                Diagnostic::error(format!(
+                    "roadmap row names node \"{}\", which is not in plan \"{plan}\"",
+                    r.get_ref()
+                ))
+                .in_file(&file)
+                .at(r.span())
+                .field("roadmap.node")
+                .hint("node is the code of the plan node (分野施策) the row is grouped under"),
+            );
+        }
+    }
+}
+
+fn collect_roadmap_refs(d: &PlanNodeDef, out: &mut Vec<Spanned<String>>) {
+    out.extend(d.roadmap.iter().filter_map(|r| r.node.clone()));
+    for c in &d.children {
+        collect_roadmap_refs(c, out);
     }
 }
 
@@ -662,6 +710,25 @@ fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Ind
     direction.map(|_| ind)
 }
 
+/// Indicators are joined across years by id (the name unless given) within their activity (or
+/// the outcomes), so two indicators of one activity must not share one.
+fn check_indicator_ids<'a>(defs: impl Iterator<Item = &'a Spanned<IndicatorDef>>, cx: &mut Ctx) {
+    let mut seen = BTreeSet::new();
+    for d in defs {
+        let id = d
+            .get_ref()
+            .id
+            .as_deref()
+            .unwrap_or(&d.get_ref().name)
+            .trim()
+            .to_string();
+        if !seen.insert(id.clone()) {
+            cx.error(Some(d.span()), "id", format!("two indicators here are both identified as \"{id}\""))
+                .set_hint("give each a distinct id = \"…\" (the name stays as printed); ids join an indicator across years");
+        }
+    }
+}
+
 fn money_unit(u: Option<MoneyUnitInput>) -> MoneyUnit {
     match u {
         None | Some(MoneyUnitInput::Yen) => MoneyUnit::Yen,
@@ -712,7 +779,7 @@ fn plan_ref(
     year_span: Range<usize>,
     cx: &mut Ctx,
 ) -> Option<PlanRef> {
-    if plan.is_none() && node.is_none() {
+    if plan.is_none() && node.is_none() && muni.plans.len() != 1 {
         return None;
     }
     let p = resolve_plan(muni, plan, cx);
@@ -868,6 +935,10 @@ fn project(
         .enumerate()
         .filter_map(|(i, o)| indicator(o, &format!("outcomes[{i}]"), &mut cx))
         .collect();
+    for a in &f.activities {
+        check_indicator_ids(a.indicators.iter(), &mut cx);
+    }
+    check_indicator_ids(f.outcomes.iter(), &mut cx);
     let cost = f.cost.as_ref().map(|c| cost(c, unit, &mut cx));
     let staffing = f.staffing.as_ref().map(|s| Staffing {
         full_time: s
