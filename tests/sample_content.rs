@@ -241,3 +241,62 @@ fn shimotsuma_plan_tree() {
     assert_eq!(roadmap.iter().filter(|r| r.leading).count(), 2 + 5);
     assert_eq!(plan.find("6-1-3-1").unwrap()[3].sdgs, [5, 10]);
 }
+
+fn kpi(number: &str) -> &'static Indicator {
+    let key = kohyo::model::ActionKey::parse(number).unwrap();
+    let a = &muni("tsukubamirai").actions[&key][&fy(2024)];
+    a.goal.as_ref().unwrap().kpi.as_ref().unwrap()
+}
+
+#[test]
+fn tsukubamirai_action_items() {
+    // seeds/003: 23 action items, 1-(1) … 5-⑤, reported for 2024年度.
+    let m = muni("tsukubamirai");
+    let numbers: Vec<&str> = m.actions_in(fy(2024)).map(|a| a.number.as_str()).collect();
+    assert_eq!(
+        numbers,
+        [
+            "1-(1)", "1-2", "1-3", "1-4", "2-1", "2-(2)", "2-3", "2-④", "3-1", "3-2", "3-3", "3-④",
+            "3-⑤", "3-6", "4-1", "4-2", "4-3", "4-④", "5-①", "5-②", "5-3", "5-④", "5-⑤"
+        ]
+    );
+    let c = &site().config.achievement;
+    // 【受験倍率 10 倍以上】 → 11倍 (2024年度): achieved.
+    assert!(kohyo::compute::assess(kpi("1-2"), fy(2024), c).achieved());
+    // 【時間外勤務時間数 360 時間…超過者数 0 人】 → 5人: fewer is better, not achieved.
+    let over = kpi("2-④");
+    assert_eq!(
+        (over.direction, over.actual(fy(2024))),
+        (Direction::Down, &num("5"))
+    );
+    assert!(!kohyo::compute::assess(over, fy(2024), c).achieved());
+    // 【実質公債費比率 7.2%(2027 年度)】 → 7.1% (2024年度): the final target has its own year.
+    let ratio = kpi("3-1");
+    assert_eq!(ratio.final_target.as_ref().unwrap().year, Some(fy(2027)));
+    assert_eq!(ratio.actual(fy(2024)), &num("7.1"));
+    // 【寄附金年間受入額 40 億円(2027 年度)】 → 23億1千万円.
+    assert_eq!(kpi("3-⑤").actual(fy(2024)), &num("23.1"));
+    assert_eq!(kpi("3-⑤").unit.as_deref(), Some("億円"));
+    // サービス利用満足度 was not measured in 2024: blank, with the printed reason as a note.
+    let sat = kpi("4-2");
+    assert_eq!(sat.actual(fy(2024)), &Value::NotReported);
+    assert!(
+        sat.actuals[&fy(2024)]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("評価するには至らなかった")
+    );
+    // 進捗状況 of 1-(1): 順調, 未着手, 順調.
+    use kohyo::model::Progress;
+    let first = &m.actions[&kohyo::model::ActionKey::parse("1-1").unwrap()][&fy(2024)];
+    let progress: Vec<_> = first.measures.iter().map(|x| x.progress).collect();
+    assert_eq!(
+        progress,
+        [
+            Some(Progress::OnTrack),
+            Some(Progress::NotStarted),
+            Some(Progress::OnTrack)
+        ]
+    );
+}
