@@ -5,6 +5,7 @@
 //! The pipeline runs one way: [`load`] (walk, parse, spans) → [`validate`] (diagnostics) →
 //! [`model`] (the joined, typed site). [`check`] runs it without writing anything.
 
+pub mod build;
 pub mod compute;
 pub mod diagnostics;
 pub mod fiscal_year;
@@ -12,6 +13,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod muni_code;
+pub mod render;
 pub mod schema;
 pub mod validate;
 pub mod value;

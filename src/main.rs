@@ -25,6 +25,18 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Load, validate and render the site into a folder of static pages.
+    Build {
+        /// The site root, holding kohyo.toml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: {root}/public). Replaced only when the build succeeds.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Print nothing but diagnostics and errors.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Write the JSON Schemas of the content files into a folder (for editors).
     Schema {
         /// Where to write the schemas.
@@ -60,6 +72,27 @@ fn main() -> ExitCode {
                         report.error_count(),
                         report.warning_count()
                     );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Build {
+            root,
+            output,
+            quiet,
+        } => {
+            let (report, result) = kohyo::build::build(&root, output.as_deref());
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", report.render(color));
+            match result {
+                Ok(summary) => {
+                    if !quiet {
+                        println!("ok: {summary}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -1,0 +1,411 @@
+//! How numbers, cells, money, years and 達成状況 read on a page. Every figure a template shows is
+//! formatted here, by functions with unit tests, so templates only lay text out.
+//!
+//! The four meanings of a cell stay visibly different: a number (0 included) shows the number, a
+//! 「－」 shows 「－」 with 「該当なし」 for screen readers, a blank shows 「未記入」, and words show
+//! the words.
+
+use crate::compute::{self, Assessment, Formula, Grade, Unassessed};
+use crate::fiscal_year::FiscalYear;
+use crate::model::{Direction, Indicator, Progress};
+use crate::value::{Amount, MoneyUnit, Number, Value};
+use serde::Serialize;
+
+/// The text a blank cell shows.
+pub const BLANK_TEXT: &str = "未記入";
+/// What a 「－」 cell means, read out and shown on hover.
+pub const DASH_LABEL: &str = "該当なし";
+
+/// One formatted value cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CellView {
+    /// What the cell holds: `number`, `dash`, `blank` or `words`.
+    pub kind: &'static str,
+    /// The visible text: 「2,700」「－」「未記入」「実施」.
+    pub text: String,
+    /// The unit after a number: 「人」; empty otherwise.
+    pub unit: String,
+    /// What a 「－」 or blank means, for screen readers and the tooltip; empty otherwise.
+    pub label: String,
+    /// A note the sheet attached to the value.
+    pub note: Option<String>,
+}
+
+impl CellView {
+    fn number(n: Number, unit: &str) -> CellView {
+        CellView {
+            kind: "number",
+            text: n.grouped(),
+            unit: unit.to_string(),
+            label: String::new(),
+            note: None,
+        }
+    }
+
+    fn dash() -> CellView {
+        CellView {
+            kind: "dash",
+            text: "－".into(),
+            unit: String::new(),
+            label: DASH_LABEL.into(),
+            note: None,
+        }
+    }
+
+    fn blank(label: &str) -> CellView {
+        CellView {
+            kind: "blank",
+            text: BLANK_TEXT.into(),
+            unit: String::new(),
+            label: label.into(),
+            note: None,
+        }
+    }
+
+    /// The cell as plain text, as a screen reader would read it: 「2,700人」「該当なし」.
+    pub fn plain(&self) -> String {
+        match self.kind {
+            "dash" => self.label.clone(),
+            _ => format!("{}{}", self.text, self.unit),
+        }
+    }
+
+    /// Attaches a note.
+    pub fn with_note(mut self, note: Option<&String>) -> CellView {
+        self.note = note.cloned();
+        self
+    }
+}
+
+/// Formats a value with its unit after a number: 2700 人 → 「2,700人」.
+pub fn value(v: &Value, unit: Option<&str>) -> CellView {
+    match v {
+        Value::Measured(n) => CellView::number(*n, unit.unwrap_or("")),
+        Value::NotApplicable => CellView::dash(),
+        Value::NotReported => CellView::blank("未記入（空欄）"),
+        Value::Qualitative(s) => CellView {
+            kind: "words",
+            text: s.clone(),
+            unit: String::new(),
+            label: String::new(),
+            note: None,
+        },
+    }
+}
+
+/// Formats money in the sheet's unit: 255,615,000 円 in 千円 → 「255,615千円」.
+pub fn money(a: Amount, unit: MoneyUnit) -> CellView {
+    match a {
+        Amount::Yen(y) => CellView::number(y.in_unit(unit), unit.label()),
+        Amount::NotApplicable => CellView::dash(),
+        Amount::NotReported => CellView::blank("未記入（空欄）"),
+    }
+}
+
+/// 増加 / 減少 / 維持.
+pub fn direction(d: Direction) -> &'static str {
+    match d {
+        Direction::Up => "増加",
+        Direction::Down => "減少",
+        Direction::Keep => "維持",
+    }
+}
+
+/// The direction as a short phrase for pages: 「増加を目指す」.
+pub fn direction_phrase(d: Direction) -> String {
+    format!("{}を目指す", direction(d))
+}
+
+/// A year in the form pages use: 「令和6年度（2024年度）」.
+pub fn year(y: FiscalYear) -> String {
+    y.long_label()
+}
+
+/// A year that may be missing: 「令和4年度」 or empty.
+pub fn year_short(y: Option<FiscalYear>) -> String {
+    y.map(FiscalYear::wareki).unwrap_or_default()
+}
+
+/// A percentage with one decimal, as computed: 「87.6%」.
+pub fn percent(display: &str) -> String {
+    format!("{display}%")
+}
+
+/// The symbol each unassessed state shows, next to its word.
+pub fn unassessed_mark(u: Unassessed) -> &'static str {
+    match u {
+        Unassessed::NotMeasured => "□",
+        Unassessed::NotApplicable => "－",
+        Unassessed::NotAssessable => "／",
+    }
+}
+
+/// 達成率 and 達成状況 of one indicator in one year, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssessmentView {
+    /// 「87.6%」; `None` when there is no rate (unassessed, 維持, comparisons).
+    pub rate: Option<String>,
+    /// Why there is no rate, in words, when there is none: 「未測定」「率なし（比較のみ）」.
+    pub no_rate: String,
+    /// `achieved`, `not-achieved` or `unassessed` (a CSS class; never the only signal).
+    pub state: &'static str,
+    /// The mark: 「◎」「○」「□」.
+    pub mark: String,
+    /// The grade or state in words: 「概ね達成（80%以上）」「未測定」.
+    pub label: String,
+    /// Whether the target is met, in words: 「目標達成」「目標未達成」; empty when unassessed.
+    pub verdict: String,
+    /// The formula used, when assessed.
+    pub formula: Option<String>,
+    /// The footnote number of the formula on the page (set by the page).
+    pub formula_ref: Option<usize>,
+    /// The year of the target compared against, when it is a final target of another year.
+    pub target_year: Option<String>,
+    /// `formula` as the enum, to number footnotes.
+    #[serde(skip)]
+    pub formula_kind: Option<Formula>,
+}
+
+impl AssessmentView {
+    /// The whole 達成状況 as one line of text: 「○ 概ね達成（80%以上）・目標未達成」.
+    pub fn summary(&self) -> String {
+        if self.verdict.is_empty() || self.verdict == self.label {
+            format!("{} {}", self.mark, self.label)
+        } else {
+            format!("{} {}・{}", self.mark, self.label, self.verdict)
+        }
+    }
+}
+
+/// Formats an assessment with the grades it is judged by.
+pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
+    match a {
+        Assessment::Unassessed(u) => AssessmentView {
+            rate: None,
+            no_rate: u.label().to_string(),
+            state: "unassessed",
+            mark: unassessed_mark(*u).to_string(),
+            label: u.label().to_string(),
+            verdict: String::new(),
+            formula: None,
+            formula_ref: None,
+            target_year: None,
+            formula_kind: None,
+        },
+        Assessment::Assessed {
+            achieved,
+            formula,
+            target_year,
+            ..
+        } => {
+            let g = compute::grade(a, grades);
+            let verdict = if *achieved {
+                "目標達成"
+            } else {
+                "目標未達成"
+            };
+            AssessmentView {
+                rate: a.rate_display().map(|r| percent(&r)),
+                no_rate: match formula {
+                    Formula::WithinTolerance => "率なし（許容幅で判定）".into(),
+                    _ => "率なし（比較のみ）".into(),
+                },
+                state: if *achieved {
+                    "achieved"
+                } else {
+                    "not-achieved"
+                },
+                mark: g.map(|g| g.mark.clone()).unwrap_or_default(),
+                label: g.map(|g| g.label.clone()).unwrap_or_else(|| verdict.into()),
+                verdict: verdict.into(),
+                formula: Some(formula.label().to_string()),
+                formula_ref: None,
+                target_year: target_year.map(FiscalYear::wareki),
+                formula_kind: Some(*formula),
+            }
+        }
+    }
+}
+
+/// Assesses and formats an indicator for a year under the site's settings and default grades.
+pub fn assess(
+    ind: &Indicator,
+    y: FiscalYear,
+    config: &crate::model::AchievementConfig,
+) -> AssessmentView {
+    assessment(&compute::assess(ind, y, config), &compute::default_grades())
+}
+
+/// 進捗状況 in words.
+pub fn progress(p: Progress) -> &'static str {
+    match p {
+        Progress::Achieved => "達成",
+        Progress::OnTrack => "順調",
+        Progress::MostlyOnTrack => "概ね順調",
+        Progress::Delayed => "遅延",
+        Progress::NotStarted => "未着手",
+        Progress::Cancelled => "中止",
+    }
+}
+
+/// The mark shown before a 進捗状況 word, so that the state never rests on colour.
+pub fn progress_mark(p: Progress) -> &'static str {
+    match p {
+        Progress::Achieved => "◎",
+        Progress::OnTrack => "○",
+        Progress::MostlyOnTrack => "△",
+        Progress::Delayed => "×",
+        Progress::NotStarted => "□",
+        Progress::Cancelled => "－",
+    }
+}
+
+/// A share in percent with one decimal, rounded half-up: 1 of 3 → 「33.3%」; `None` of nothing.
+pub fn share(part: usize, whole: usize) -> Option<String> {
+    if whole == 0 {
+        return None;
+    }
+    let r = rust_decimal::Decimal::from(part) * rust_decimal::Decimal::ONE_HUNDRED
+        / rust_decimal::Decimal::from(whole);
+    Some(percent(&compute::round1(r).to_string()))
+}
+
+/// A count with thousands separators: 「1,234」.
+pub fn count(n: usize) -> String {
+    Number::from_i64(i64::try_from(n).unwrap_or(i64::MAX)).grouped()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AchievementConfig, YearEntry};
+    use crate::value::Yen;
+    use std::collections::BTreeMap;
+
+    fn fy(y: i64) -> FiscalYear {
+        FiscalYear::new(y).unwrap()
+    }
+
+    fn num(s: &str) -> Value {
+        Value::Measured(s.parse().unwrap())
+    }
+
+    #[test]
+    fn the_four_cells_read_differently() {
+        let n = value(&num("3083"), Some("人"));
+        assert_eq!((n.kind, n.plain().as_str()), ("number", "3,083人"));
+        let z = value(&num("0"), Some("件"));
+        assert_eq!(z.plain(), "0件");
+        let d = value(&Value::NotApplicable, Some("件"));
+        assert_eq!(
+            (d.kind, d.text.as_str(), d.plain().as_str()),
+            ("dash", "－", "該当なし")
+        );
+        let b = value(&Value::NotReported, Some("件"));
+        assert_eq!((b.kind, b.text.as_str()), ("blank", "未記入"));
+        let w = value(&Value::Qualitative("実施".into()), Some("件"));
+        assert_eq!((w.kind, w.plain().as_str()), ("words", "実施"));
+        assert_eq!(value(&num("85.0"), Some("%")).plain(), "85.0%");
+    }
+
+    #[test]
+    fn money_is_shown_in_the_sheets_unit() {
+        let m = money(Amount::Yen(Yen(255_615_000)), MoneyUnit::ThousandYen);
+        assert_eq!(m.plain(), "255,615千円");
+        assert_eq!(
+            money(Amount::Yen(Yen(0)), MoneyUnit::ThousandYen).plain(),
+            "0千円"
+        );
+        assert_eq!(
+            money(Amount::Yen(Yen(1500)), MoneyUnit::ThousandYen).plain(),
+            "1.5千円"
+        );
+        assert_eq!(
+            money(Amount::Yen(Yen(1_592_000)), MoneyUnit::Yen).plain(),
+            "1,592,000円"
+        );
+        assert_eq!(money(Amount::NotReported, MoneyUnit::Yen).text, "未記入");
+        assert_eq!(money(Amount::NotApplicable, MoneyUnit::Yen).kind, "dash");
+    }
+
+    #[test]
+    fn years_directions_and_shares() {
+        assert_eq!(year(fy(2024)), "令和6年度（2024年度）");
+        assert_eq!(year(fy(2019)), "令和元年度（2019年度）");
+        assert_eq!(year_short(Some(fy(2027))), "令和9年度");
+        assert_eq!(year_short(None), "");
+        assert_eq!(direction(Direction::Down), "減少");
+        assert_eq!(direction_phrase(Direction::Keep), "維持を目指す");
+        assert_eq!(share(1, 3).as_deref(), Some("33.3%"));
+        assert_eq!(share(2, 3).as_deref(), Some("66.7%"));
+        assert_eq!(share(0, 0), None);
+        assert_eq!(share(4, 4).as_deref(), Some("100.0%"));
+        assert_eq!(count(12345), "12,345");
+    }
+
+    fn tenshutsu() -> Indicator {
+        Indicator {
+            id: "転出者数".into(),
+            name: "転出者数".into(),
+            unit: Some("人".into()),
+            kind: None,
+            direction: Direction::Down,
+            baseline: None,
+            targets: BTreeMap::new(),
+            actuals: BTreeMap::from([(
+                fy(2024),
+                crate::model::Entry {
+                    value: num("3083"),
+                    note: None,
+                },
+            )]),
+            final_target: Some(YearEntry {
+                value: num("2700"),
+                year: Some(fy(2027)),
+                note: None,
+            }),
+            method: None,
+            tolerance_percent: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn fewer_is_better_reads_as_not_achieved() {
+        let v = assess(&tenshutsu(), fy(2024), &AchievementConfig::default());
+        assert_eq!(v.rate.as_deref(), Some("87.6%"));
+        assert_eq!(v.state, "not-achieved");
+        assert_eq!(v.mark, "○");
+        assert_eq!(v.verdict, "目標未達成");
+        assert_eq!(v.target_year.as_deref(), Some("令和9年度"));
+        assert_eq!(v.formula.as_deref(), Some("目標値 ÷ 実績値"));
+        assert_eq!(v.summary(), "○ 概ね達成（80%以上）・目標未達成");
+    }
+
+    #[test]
+    fn unassessed_states_have_words_and_marks_never_zero() {
+        let mut i = tenshutsu();
+        i.actuals.clear();
+        let v = assess(&i, fy(2024), &AchievementConfig::default());
+        assert_eq!((v.mark.as_str(), v.label.as_str()), ("□", "未測定"));
+        assert_eq!(v.rate, None);
+        assert_eq!(v.summary(), "□ 未測定");
+        i.final_target = None;
+        i.targets.insert(
+            fy(2024),
+            crate::model::Entry {
+                value: Value::NotApplicable,
+                note: None,
+            },
+        );
+        let v = assess(&i, fy(2024), &AchievementConfig::default());
+        assert_eq!((v.mark.as_str(), v.label.as_str()), ("－", "該当なし"));
+        assert_eq!(unassessed_mark(Unassessed::NotAssessable), "／");
+    }
+
+    #[test]
+    fn progress_has_a_mark_and_a_word() {
+        assert_eq!(progress(Progress::OnTrack), "順調");
+        assert_eq!(progress_mark(Progress::NotStarted), "□");
+    }
+}

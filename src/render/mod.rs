@@ -1,0 +1,366 @@
+//! Rendering: the validated [`Site`] into HTML pages, a sitemap and the theme's static files,
+//! all in memory. Writing them to disk is [`crate::build`]'s job.
+//!
+//! Each page kind has a module that turns the model into a view (plain serialisable structs with
+//! every number already formatted by [`display`]) and names its template; templates only lay the
+//! view out. Pages render in parallel against templates compiled once.
+//!
+//! Pages and their routes:
+//!
+//! | route | page |
+//! |---|---|
+//! | `/` | every municipality with its latest figures |
+//! | `/{muni}/` | plan tree, views by department and by 達成状況, counts, years |
+//! | `/{muni}/{fy}/` | a fiscal year's sheets |
+//! | `/{muni}/{fy}/projects/{code}/` | a project sheet (事務事業) |
+//! | `/{muni}/{fy}/actions/{slug}/` | an action item report (アクション項目) |
+//! | `/{muni}/{fy}/kpi/` | every indicator of the year in one table |
+//! | `/{muni}/projects/{code}/`, `/{muni}/actions/{slug}/`, `/{muni}/kpi/` | the latest year's page, with a canonical link to the yeared one |
+//! | `/{muni}/plan/{code}/` | a plan node (施策) |
+//! | `/legend/`, `/accessibility/`, `/404.html` | site pages |
+//! | `/sitemap.xml` | only when `kohyo.toml` sets `base_url`: a sitemap must list absolute URLs |
+
+pub mod display;
+pub mod indicators;
+pub mod markdown;
+mod pages;
+pub mod theme;
+pub mod url;
+
+use crate::fiscal_year::FiscalYear;
+use crate::model::{ActionKey, Municipality, Site};
+use anyhow::{Result, anyhow};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use theme::Theme;
+use url::Route;
+
+/// One rendered file.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Where it goes.
+    pub route: Route,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Everything a build writes, in route order.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedSite {
+    /// HTML pages, sitemap and static files, sorted by route.
+    pub files: Vec<Rendered>,
+    /// How many HTML pages there are.
+    pub pages: usize,
+}
+
+/// A link as templates show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The text.
+    pub label: String,
+    /// The href (relative to the page).
+    pub href: String,
+}
+
+impl Link {
+    /// A link.
+    pub fn new(label: impl Into<String>, href: String) -> Link {
+        Link {
+            label: label.into(),
+            href,
+        }
+    }
+}
+
+/// The context a page is built in: the site, and where the page stands.
+#[derive(Debug)]
+pub struct PageCx<'s> {
+    /// The site.
+    pub site: &'s Site,
+    /// The page's route.
+    pub route: Route,
+    /// The prefix back to the site root (`../../`), or `/` for pages shown at any depth.
+    pub root: String,
+}
+
+impl<'s> PageCx<'s> {
+    /// The context of a page at `route`.
+    pub fn new(site: &'s Site, route: Route) -> PageCx<'s> {
+        let root = route.root_prefix();
+        PageCx { site, route, root }
+    }
+
+    /// The context of a page a server shows at any URL (404.html): links go from the site root
+    /// as published (the path of `base_url`, else `/`).
+    pub fn rooted(site: &'s Site, route: Route) -> PageCx<'s> {
+        let root = site
+            .config
+            .base_url
+            .as_deref()
+            .and_then(base_path)
+            .unwrap_or_else(|| "/".to_string());
+        PageCx { site, route, root }
+    }
+
+    /// The link from this page to `to`.
+    pub fn href(&self, to: &Route) -> String {
+        format!("{}{}", self.root, to.encoded())
+    }
+
+    /// The absolute URL of a route, when the site has a `base_url`.
+    pub fn absolute(&self, to: &Route) -> Option<String> {
+        let base = self.site.config.base_url.as_deref()?;
+        let base = base.strip_suffix('/').unwrap_or(base);
+        Some(format!("{base}/{}", to.encoded()))
+    }
+}
+
+/// The path part of a base URL, ending in `/`: `https://example.jp/kohyo/` → `/kohyo/`.
+fn base_path(base_url: &str) -> Option<String> {
+    let rest = base_url.split_once("://")?.1;
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    Some(if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    })
+}
+
+/// The routes of every page, in one place.
+pub mod routes {
+    use super::*;
+
+    /// `/{muni}/`.
+    pub fn muni(m: &Municipality) -> Route {
+        Route::dir(&[m.slug.as_str()])
+    }
+
+    /// `/{muni}/{fy}/`.
+    pub fn year(m: &Municipality, y: FiscalYear) -> Route {
+        Route::dir(&[m.slug.clone(), y.to_string()])
+    }
+
+    fn yeared(m: &Municipality, y: Option<FiscalYear>, rest: &[&str]) -> Route {
+        let mut segs = vec![m.slug.clone()];
+        segs.extend(y.map(|y| y.to_string()));
+        segs.extend(rest.iter().map(|s| s.to_string()));
+        Route::dir(&segs)
+    }
+
+    /// `/{muni}/{fy}/projects/{code}/`, or `/{muni}/projects/{code}/` for the latest sheet.
+    pub fn project(m: &Municipality, y: Option<FiscalYear>, code: &str) -> Route {
+        yeared(m, y, &["projects", code])
+    }
+
+    /// `/{muni}/{fy}/actions/{slug}/`, or without the year for the latest report.
+    pub fn action(m: &Municipality, y: Option<FiscalYear>, key: &ActionKey) -> Route {
+        yeared(m, y, &["actions", &key.slug()])
+    }
+
+    /// `/{muni}/{fy}/kpi/`, or `/{muni}/kpi/` for the latest year.
+    pub fn kpi(m: &Municipality, y: Option<FiscalYear>) -> Route {
+        yeared(m, y, &["kpi"])
+    }
+
+    /// `/{muni}/plan/{code}/`.
+    pub fn plan_node(m: &Municipality, code: &str) -> Route {
+        Route::dir(&[m.slug.as_str(), "plan", code])
+    }
+
+    /// `/legend/`.
+    pub fn legend() -> Route {
+        Route::dir(&["legend"])
+    }
+
+    /// `/accessibility/`.
+    pub fn accessibility() -> Route {
+        Route::dir(&["accessibility"])
+    }
+}
+
+/// Shared parts of every page, as templates see them under `meta`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    /// `<title>`: unique per page.
+    pub title: String,
+    /// The h1.
+    pub heading: String,
+    /// The prefix back to the site root.
+    pub root: String,
+    /// `<link rel="canonical">`, on pages that repeat another (latest-year aliases).
+    pub canonical: Option<String>,
+    /// Breadcrumbs; the last is the page itself.
+    pub breadcrumbs: Vec<Link>,
+    /// The municipality's own navigation, on its pages.
+    pub local_nav: Option<LocalNav>,
+}
+
+/// A municipality's navigation: its top page, its years and its KPI table.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalNav {
+    /// 「常総市のページ」.
+    pub label: String,
+    /// Links, with whether each is the current page.
+    pub links: Vec<NavLink>,
+}
+
+/// A navigation link.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    /// The text.
+    pub label: String,
+    /// The href.
+    pub href: String,
+    /// Whether it is the page shown (`aria-current="page"`).
+    pub current: bool,
+}
+
+impl Meta {
+    /// Meta for a page: title 「{heading} | {site}」, breadcrumbs from Home.
+    pub fn new(cx: &PageCx<'_>, heading: impl Into<String>, trail: Vec<Link>) -> Meta {
+        let heading = heading.into();
+        let mut breadcrumbs = vec![Link::new("ホーム", cx.root.clone())];
+        breadcrumbs.extend(trail);
+        Meta {
+            title: format!("{heading} | {}", cx.site.config.title),
+            root: cx.root.clone(),
+            canonical: None,
+            breadcrumbs,
+            local_nav: None,
+            heading,
+        }
+    }
+
+    /// Adds the municipality's navigation.
+    pub fn with_muni_nav(mut self, cx: &PageCx<'_>, m: &Municipality) -> Meta {
+        let mut links = vec![(format!("{}のトップ", m.name), routes::muni(m))];
+        for y in m.fiscal_years().into_iter().rev() {
+            links.push((y.long_label(), routes::year(m, y)));
+        }
+        if m.latest_year().is_some() {
+            links.push(("最新年度の指標一覧".to_string(), routes::kpi(m, None)));
+        }
+        self.local_nav = Some(LocalNav {
+            label: format!("{}のページ", m.name),
+            links: links
+                .into_iter()
+                .map(|(label, r)| NavLink {
+                    current: r == cx.route,
+                    href: cx.href(&r),
+                    label,
+                })
+                .collect(),
+        });
+        self
+    }
+}
+
+#[derive(Serialize)]
+struct Layout<'a, T: Serialize> {
+    site: SiteMeta<'a>,
+    meta: &'a Meta,
+    page: &'a T,
+}
+
+#[derive(Serialize)]
+struct SiteMeta<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+}
+
+/// Renders a template with a page's meta and view.
+pub(crate) fn render_template<T: Serialize>(
+    theme: &Theme,
+    cx: &PageCx<'_>,
+    template: &str,
+    meta: &Meta,
+    page: &T,
+) -> Result<Rendered> {
+    let layout = Layout {
+        site: SiteMeta {
+            title: &cx.site.config.title,
+            description: cx.site.config.description.as_deref(),
+        },
+        meta,
+        page,
+    };
+    let context = tera::Context::from_serialize(&layout)
+        .map_err(|e| anyhow!("{}: {}", cx.route.as_str(), error_chain(&e)))?;
+    let html = theme.tera.render(template, &context).map_err(|e| {
+        anyhow!(
+            "cannot render /{} with {template}: {}",
+            cx.route.as_str(),
+            error_chain(&e)
+        )
+    })?;
+    Ok(Rendered {
+        route: cx.route.clone(),
+        bytes: html.into_bytes(),
+    })
+}
+
+/// An error with its causes, one per line: Tera hides the useful part in the source chain.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    s
+}
+
+/// Renders the whole site with a compiled theme.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<RenderedSite> {
+    let jobs = pages::jobs(site)?;
+    let mut files: Vec<Rendered> = jobs
+        .par_iter()
+        .map(|job| job.render(site, theme))
+        .collect::<Result<Vec<_>>>()?;
+    let pages = files.len();
+    if let Some(sitemap) = pages::sitemap(site, theme, &jobs)? {
+        files.push(sitemap);
+    }
+    for (name, bytes) in &theme.statics {
+        files.push(Rendered {
+            route: Route::file(name),
+            bytes: bytes.clone(),
+        });
+    }
+    check_unique(&files)?;
+    files.sort_by(|a, b| a.route.cmp(&b.route));
+    Ok(RenderedSite { files, pages })
+}
+
+/// Two pages on one route would silently overwrite each other (a municipality folder named
+/// `legend`, two plans sharing a node code); refuse instead.
+fn check_unique(files: &[Rendered]) -> Result<()> {
+    let mut seen: BTreeMap<std::path::PathBuf, &Route> = BTreeMap::new();
+    for f in files {
+        if let Some(first) = seen.insert(f.route.output_path(), &f.route) {
+            return Err(anyhow!(
+                "two pages would be written to /{}: rename a municipality folder, a plan node code or a static file so that they differ",
+                first.as_str()
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(
+            base_path("https://example.jp/kohyo/").as_deref(),
+            Some("/kohyo/")
+        );
+        assert_eq!(base_path("https://example.jp").as_deref(), Some("/"));
+        assert_eq!(base_path("https://example.jp/a").as_deref(), Some("/a/"));
+        assert_eq!(base_path("nonsense"), None);
+    }
+}

@@ -1,0 +1,204 @@
+//! An action item report (アクション項目 実績報告) page: 目指す姿 and its KPI, the measures with
+//! their schedule over the plan years, 進捗状況, the year's work, next steps, 総括評価 and the
+//! narrative sections.
+
+use super::project::{SectionView, sections, text};
+use super::{PlanPosition, YearLink, canonical, here, muni_trail, owners_label, plan_position};
+use crate::fiscal_year::FiscalYear;
+use crate::model::{Action, Municipality, Site};
+use crate::render::display;
+use crate::render::indicators::{self, FormulaNote, YearTable};
+use crate::render::theme::Theme;
+use crate::render::{Meta, PageCx, Rendered, render_template, routes};
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Serialize)]
+struct ActionPage {
+    number: String,
+    title: String,
+    year: String,
+    owners: String,
+    position: Option<PlanPosition>,
+    years: Vec<YearLink>,
+    sections: Vec<SectionView>,
+    goal: Option<GoalView>,
+    schedule: Option<Schedule>,
+    measures: Vec<MeasureView>,
+    evaluation: String,
+    formulas: Vec<FormulaNote>,
+}
+
+#[derive(Serialize)]
+struct GoalView {
+    text: String,
+    kpi: Option<YearTable>,
+}
+
+#[derive(Serialize)]
+struct Schedule {
+    years: Vec<String>,
+    rows: Vec<ScheduleRow>,
+}
+
+#[derive(Serialize)]
+struct ScheduleRow {
+    label: String,
+    title: String,
+    cells: Vec<Option<String>>,
+    progress: Option<ProgressView>,
+}
+
+#[derive(Clone, Serialize)]
+struct ProgressView {
+    mark: &'static str,
+    word: &'static str,
+}
+
+#[derive(Serialize)]
+struct MeasureView {
+    label: String,
+    title: String,
+    progress: Option<ProgressView>,
+    work: String,
+    improvement: String,
+}
+
+/// The years of the schedule table: the plan period, widened to any year a measure names.
+fn schedule_years(m: &Municipality, a: &Action) -> Vec<FiscalYear> {
+    let mut years: BTreeSet<FiscalYear> = a
+        .measures
+        .iter()
+        .flat_map(|m| m.schedule.keys().copied())
+        .collect();
+    let period = a
+        .plan
+        .as_ref()
+        .and_then(|r| m.plan(&r.plan))
+        .and_then(|p| p.period);
+    if let Some((first, last)) = period {
+        let mut y = first;
+        while y <= last {
+            years.insert(y);
+            if y.year() == u16::MAX {
+                break;
+            }
+            y = y.next();
+        }
+    }
+    years.into_iter().collect()
+}
+
+fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
+    let mut goal = a.goal.as_ref().map(|g| GoalView {
+        text: text(Some(&g.text), 2, "goal", "目指す姿"),
+        kpi: g.kpi.as_ref().map(|k| {
+            indicators::year_table(
+                "目指す姿のKPI".into(),
+                &[k],
+                Some(a.fiscal_year),
+                &cx.site.config.achievement,
+            )
+        }),
+    });
+    let formulas = indicators::number_formulas(
+        goal.iter_mut()
+            .filter_map(|g| g.kpi.as_mut())
+            .flat_map(|t| t.rows.iter_mut())
+            .filter_map(|r| r.assessment.as_mut()),
+    );
+    let progress = |p: Option<crate::model::Progress>| {
+        p.map(|p| ProgressView {
+            mark: display::progress_mark(p),
+            word: display::progress(p),
+        })
+    };
+    let years = schedule_years(m, a);
+    let schedule = (!a.measures.is_empty()).then(|| Schedule {
+        years: years.iter().map(|y| y.long_label()).collect(),
+        rows: a
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(i, ms)| ScheduleRow {
+                label: format!("取組内容{}", i + 1),
+                title: ms.title.clone(),
+                cells: years
+                    .iter()
+                    .map(|y| ms.schedule.get(y).filter(|s| !s.trim().is_empty()).cloned())
+                    .collect(),
+                progress: progress(ms.progress),
+            })
+            .collect(),
+    });
+    let measures = a
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(i, ms)| MeasureView {
+            label: format!("取組内容{}", i + 1),
+            title: ms.title.clone(),
+            progress: progress(ms.progress),
+            work: text(ms.work.as_ref(), 4, &format!("m{i}w"), "実施内容"),
+            improvement: text(ms.improvement.as_ref(), 4, &format!("m{i}i"), "改善点"),
+        })
+        .collect();
+    ActionPage {
+        number: a.number.clone(),
+        title: a.title.clone(),
+        year: a.fiscal_year.long_label(),
+        owners: owners_label(&a.owners),
+        position: plan_position(cx, m, a.plan.as_ref()),
+        years: m
+            .actions
+            .get(&a.key)
+            .map(|h| {
+                h.keys()
+                    .map(|y| YearLink {
+                        label: y.long_label(),
+                        href: cx.href(&routes::action(m, Some(*y), &a.key)),
+                        current: *y == a.fiscal_year,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sections: sections(&a.sections, "s"),
+        goal,
+        schedule,
+        measures,
+        evaluation: text(a.evaluation.as_ref(), 2, "ev", "総括評価"),
+        formulas,
+    }
+}
+
+/// An action item's page; `alias` renders the latest report at its short route.
+pub(super) fn page(
+    site: &Site,
+    theme: &Theme,
+    m: &Municipality,
+    a: &Action,
+    alias: bool,
+) -> Result<Rendered> {
+    let yeared = routes::action(m, Some(a.fiscal_year), &a.key);
+    let route = if alias {
+        routes::action(m, None, &a.key)
+    } else {
+        yeared.clone()
+    };
+    let cx = PageCx::new(site, route);
+    let heading = format!("{} {}", a.number, a.title);
+    let mut trail = muni_trail(&cx, m, Some(a.fiscal_year));
+    trail.push(here(&cx, heading.clone()));
+    let mut meta = Meta::new(&cx, heading.clone(), trail).with_muni_nav(&cx, m);
+    meta.title = format!(
+        "{heading}（{}） | {} | {}",
+        a.fiscal_year.long_label(),
+        m.name,
+        site.config.title
+    );
+    if alias {
+        meta.canonical = Some(canonical(&cx, &yeared));
+    }
+    render_template(theme, &cx, "action.html", &meta, &view(&cx, m, a))
+}

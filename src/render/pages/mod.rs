@@ -1,0 +1,354 @@
+//! The list of pages a site has, and the helpers several page kinds share (a sheet's position in
+//! its plan, one-line summaries of sheets for lists).
+
+mod action;
+mod kpi;
+mod municipality;
+mod plan;
+mod project;
+mod site;
+
+use super::display;
+use super::indicators::{self, node_label};
+use super::theme::Theme;
+use super::url::Route;
+use super::{Link, PageCx, Rendered, routes};
+use crate::fiscal_year::FiscalYear;
+use crate::model::{Action, Municipality, Owner, Plan, PlanNode, PlanRef, Project, Site};
+use anyhow::Result;
+use serde::Serialize;
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Job<'s> {
+    /// `/`.
+    Home,
+    /// `/legend/`.
+    Legend,
+    /// `/accessibility/`.
+    Accessibility,
+    /// `/404.html`.
+    NotFound,
+    /// `/{muni}/`.
+    Municipality(&'s Municipality),
+    /// `/{muni}/{fy}/`.
+    Year(&'s Municipality, FiscalYear),
+    /// `/{muni}/{fy}/kpi/`; `alias` for `/{muni}/kpi/`.
+    Kpi(&'s Municipality, FiscalYear, bool),
+    /// A project sheet; `alias` for the latest sheet's short route.
+    Project(&'s Municipality, &'s Project, bool),
+    /// An action item report; `alias` for the latest report's short route.
+    Action(&'s Municipality, &'s Action, bool),
+    /// `/{muni}/plan/{code}/`.
+    PlanNode(&'s Municipality, &'s Plan, &'s PlanNode),
+}
+
+/// Every page of the site, in a stable order.
+pub(crate) fn jobs(site: &Site) -> Result<Vec<Job<'_>>> {
+    let mut jobs = vec![Job::Home, Job::Legend, Job::Accessibility, Job::NotFound];
+    for m in &site.municipalities {
+        jobs.push(Job::Municipality(m));
+        let years = m.fiscal_years();
+        for &y in &years {
+            jobs.push(Job::Year(m, y));
+            jobs.push(Job::Kpi(m, y, false));
+        }
+        if let Some(&latest) = years.last() {
+            jobs.push(Job::Kpi(m, latest, true));
+        }
+        for history in m.projects.values() {
+            jobs.extend(history.values().map(|p| Job::Project(m, p, false)));
+            jobs.extend(history.values().last().map(|p| Job::Project(m, p, true)));
+        }
+        for history in m.actions.values() {
+            jobs.extend(history.values().map(|a| Job::Action(m, a, false)));
+            jobs.extend(history.values().last().map(|a| Job::Action(m, a, true)));
+        }
+        for plan in &m.plans {
+            for (_, node) in plan.nodes() {
+                jobs.push(Job::PlanNode(m, plan, node));
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+impl Job<'_> {
+    /// Renders the page.
+    pub(crate) fn render(&self, site: &Site, theme: &Theme) -> Result<Rendered> {
+        match *self {
+            Job::Home => site::home(site, theme),
+            Job::Legend => site::legend(site, theme),
+            Job::Accessibility => site::accessibility(site, theme),
+            Job::NotFound => site::not_found(site, theme),
+            Job::Municipality(m) => municipality::index(site, theme, m),
+            Job::Year(m, y) => municipality::year(site, theme, m, y),
+            Job::Kpi(m, y, alias) => kpi::page(site, theme, m, y, alias),
+            Job::Project(m, p, alias) => project::page(site, theme, m, p, alias),
+            Job::Action(m, a, alias) => action::page(site, theme, m, a, alias),
+            Job::PlanNode(m, plan, node) => plan::page(site, theme, m, plan, node),
+        }
+    }
+
+    /// The route a page is the canonical page of, for the sitemap (`None` for aliases and 404).
+    fn canonical_route(&self) -> Option<Route> {
+        Some(match *self {
+            Job::Home => Route::root(),
+            Job::Legend => routes::legend(),
+            Job::Accessibility => routes::accessibility(),
+            Job::NotFound => return None,
+            Job::Municipality(m) => routes::muni(m),
+            Job::Year(m, y) => routes::year(m, y),
+            Job::Kpi(m, y, false) => routes::kpi(m, Some(y)),
+            Job::Project(m, p, false) => routes::project(m, Some(p.fiscal_year), &p.code),
+            Job::Action(m, a, false) => routes::action(m, Some(a.fiscal_year), &a.key),
+            Job::PlanNode(m, _, n) => routes::plan_node(m, &n.code),
+            Job::Kpi(_, _, true) | Job::Project(_, _, true) | Job::Action(_, _, true) => {
+                return None;
+            }
+        })
+    }
+}
+
+/// `sitemap.xml`, written only when the site has a `base_url`: the sitemap protocol requires
+/// absolute URLs, and a root-relative `<loc>` would be invalid.
+pub(crate) fn sitemap(site: &Site, theme: &Theme, jobs: &[Job<'_>]) -> Result<Option<Rendered>> {
+    if site.config.base_url.is_none() {
+        return Ok(None);
+    }
+    let cx = PageCx::new(site, Route::file("sitemap.xml"));
+    let urls: Vec<String> = jobs
+        .iter()
+        .filter_map(Job::canonical_route)
+        .filter_map(|r| cx.absolute(&r))
+        .collect();
+    #[derive(Serialize)]
+    struct Sitemap {
+        urls: Vec<String>,
+    }
+    let meta = super::Meta::new(&cx, "sitemap", Vec::new());
+    super::render_template(theme, &cx, "sitemap.xml", &meta, &Sitemap { urls }).map(Some)
+}
+
+/// The breadcrumb trail to a municipality (and a year).
+fn muni_trail(cx: &PageCx<'_>, m: &Municipality, year: Option<FiscalYear>) -> Vec<Link> {
+    let mut trail = vec![Link::new(m.name.clone(), cx.href(&routes::muni(m)))];
+    if let Some(y) = year {
+        trail.push(Link::new(y.long_label(), cx.href(&routes::year(m, y))));
+    }
+    trail
+}
+
+/// The page itself as the last breadcrumb.
+fn here(cx: &PageCx<'_>, label: impl Into<String>) -> Link {
+    Link::new(label, cx.href(&cx.route))
+}
+
+/// The canonical link of a latest-year alias page.
+fn canonical(cx: &PageCx<'_>, yeared: &Route) -> String {
+    cx.absolute(yeared).unwrap_or_else(|| cx.href(yeared))
+}
+
+/// One step of a sheet's position in a plan.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PlanStep {
+    /// The level name: 「施策の大綱」 (empty when the plan names none).
+    level: String,
+    /// Number and title: 「Ⅶ 行財政運営の効率化」.
+    title: String,
+    /// Link to the node's page.
+    href: String,
+}
+
+/// Where a sheet sits: the plan's name and the path of nodes from the top.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PlanPosition {
+    /// The plan's name (and link target of nothing: plans have no page of their own).
+    plan: String,
+    /// The nodes, top first.
+    steps: Vec<PlanStep>,
+}
+
+/// The steps from a plan's top to a node.
+fn plan_steps(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, path: &[&PlanNode]) -> Vec<PlanStep> {
+    path.iter()
+        .enumerate()
+        .map(|(depth, n)| PlanStep {
+            level: plan.level_name(depth).unwrap_or("").to_string(),
+            title: format!("{} {}", n.number.as_deref().unwrap_or(&n.code), n.title),
+            href: cx.href(&routes::plan_node(m, &n.code)),
+        })
+        .collect()
+}
+
+/// A sheet's position in its plan, when it names one.
+fn plan_position(cx: &PageCx<'_>, m: &Municipality, r: Option<&PlanRef>) -> Option<PlanPosition> {
+    let r = r?;
+    let plan = m.plan(&r.plan)?;
+    let steps = match &r.node {
+        Some(code) => plan
+            .find(code)
+            .map(|path| plan_steps(cx, m, plan, &path))
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    Some(PlanPosition {
+        plan: plan.name.clone(),
+        steps,
+    })
+}
+
+/// Owners as one line: 「総務部 総務課、市長公室 常創戦略課」 (「未記入」 when none is named).
+fn owners_label(owners: &[Owner]) -> String {
+    let names: Vec<String> = owners
+        .iter()
+        .map(Owner::label)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if names.is_empty() {
+        display::BLANK_TEXT.to_string()
+    } else {
+        names.join("、")
+    }
+}
+
+/// A sheet in a list: project or action item, with a one-line status.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SheetItem {
+    /// 「事務事業」 or 「アクション項目」.
+    kind: &'static str,
+    /// シート No. or 項目番号 (may be empty).
+    number: String,
+    /// 事業名 or 実施項目.
+    title: String,
+    /// Link to the sheet's page.
+    href: String,
+    /// 「令和6年度（2024年度）」.
+    year: String,
+    /// 担当.
+    owners: String,
+    /// The one-line status.
+    status: String,
+}
+
+/// A project in a list, with the results of its outcome indicators (all indicators when it has
+/// no outcomes).
+fn project_item(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> SheetItem {
+    let config = &cx.site.config.achievement;
+    let (label, c) = if p.outcomes.is_empty() {
+        (
+            "指標",
+            indicators::counts(p.indicators(), p.fiscal_year, config),
+        )
+    } else {
+        (
+            "成果指標",
+            indicators::counts(&p.outcomes, p.fiscal_year, config),
+        )
+    };
+    SheetItem {
+        kind: "事務事業",
+        number: p.sheet_no.clone().unwrap_or_default(),
+        title: p.name.clone(),
+        href: cx.href(&routes::project(m, Some(p.fiscal_year), &p.code)),
+        year: p.fiscal_year.long_label(),
+        owners: owners_label(&p.owners),
+        status: counts_line(label, &c),
+    }
+}
+
+/// 「成果指標 3件：目標達成 2件、未達成 1件」.
+fn counts_line(label: &str, c: &indicators::Counts) -> String {
+    if c.indicators == 0 {
+        return format!("{label}なし");
+    }
+    let mut parts = Vec::new();
+    if c.assessed > 0 {
+        parts.push(format!("目標達成 {}件", c.achieved));
+        if c.assessed > c.achieved {
+            parts.push(format!("目標未達成 {}件", c.assessed - c.achieved));
+        }
+    }
+    for (n, word) in [
+        (c.not_measured, "未測定"),
+        (c.not_applicable, "該当なし"),
+        (c.not_assessable, "評価なし"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{word} {n}件"));
+        }
+    }
+    format!("{label} {}件：{}", c.indicators, parts.join("、"))
+}
+
+/// An action item in a list, with its KPI result and the progress of its measures.
+fn action_item(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> SheetItem {
+    let mut parts = Vec::new();
+    if let Some(kpi) = a.goal.as_ref().and_then(|g| g.kpi.as_ref()) {
+        let v = display::assess(kpi, a.fiscal_year, &cx.site.config.achievement);
+        parts.push(format!("KPI {}", v.summary()));
+    }
+    let mut progress: Vec<(crate::model::Progress, usize)> = Vec::new();
+    for p in a.measures.iter().filter_map(|m| m.progress) {
+        match progress.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => progress.push((p, 1)),
+        }
+    }
+    if !progress.is_empty() {
+        let words: Vec<String> = progress
+            .iter()
+            .map(|(p, n)| format!("{} {n}件", display::progress(*p)))
+            .collect();
+        parts.push(format!("取組 {}", words.join("・")));
+    }
+    SheetItem {
+        kind: "アクション項目",
+        number: a.number.clone(),
+        title: a.title.clone(),
+        href: cx.href(&routes::action(m, Some(a.fiscal_year), &a.key)),
+        year: a.fiscal_year.long_label(),
+        owners: owners_label(&a.owners),
+        status: if parts.is_empty() {
+            "KPI・進捗の記載なし".into()
+        } else {
+            parts.join("、")
+        },
+    }
+}
+
+/// Links to the same sheet in every year it has (the current year marked).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct YearLink {
+    /// 「令和6年度（2024年度）」.
+    label: String,
+    /// Link.
+    href: String,
+    /// Whether it is the year shown.
+    current: bool,
+}
+
+/// Every sheet of a municipality attached to a plan node (not its descendants): each project's
+/// and action item's latest sheet.
+fn sheets_at(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, code: &str) -> Vec<SheetItem> {
+    let at = |r: &Option<PlanRef>| {
+        r.as_ref()
+            .is_some_and(|r| r.plan == plan.id && r.node.as_deref() == Some(code))
+    };
+    let projects = m.projects.values().filter_map(|h| h.values().last());
+    let actions = m.actions.values().filter_map(|h| h.values().last());
+    projects
+        .filter(|p| at(&p.plan))
+        .map(|p| project_item(cx, m, p))
+        .chain(
+            actions
+                .filter(|a| at(&a.plan))
+                .map(|a| action_item(cx, m, a)),
+        )
+        .collect()
+}
+
+/// 「基本施策 1 市民協働・地域活動の推進」.
+fn node_title(plan: &Plan, node: &PlanNode) -> String {
+    format!("{} {}", node_label(plan, node), node.title)
+}

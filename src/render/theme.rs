@@ -1,0 +1,142 @@
+//! The theme: Tera templates and static files. The default theme (`themes/default/`) is compiled
+//! into the binary, so `kohyo build` works from any folder; a site overrides any template by
+//! putting a file of the same name in `{root}/templates/` (first) or
+//! `{root}/themes/default/templates/`, and any static file likewise in `{root}/static/` or
+//! `{root}/themes/default/static/` — as in Zola.
+//!
+//! Templates are compiled once per build and shared by every rendering thread. Autoescaping is on
+//! for every `.html` and `.xml` template.
+
+use anyhow::{Context as _, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+macro_rules! embedded {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/", $dir, "/", $name)))),*]
+    };
+}
+
+/// The default templates, by name.
+const TEMPLATES: &[(&str, &str)] = embedded!("templates":
+    "base.html",
+    "macros.html",
+    "index.html",
+    "municipality.html",
+    "year.html",
+    "project.html",
+    "action.html",
+    "plan_node.html",
+    "kpi.html",
+    "legend.html",
+    "accessibility.html",
+    "404.html",
+    "sitemap.xml",
+);
+
+/// The default static files, by name, copied to the output root.
+const STATIC: &[(&str, &str)] = embedded!("static": "style.css");
+
+/// The folders a site's own templates and static files are read from, strongest first.
+const OVERRIDE_DIRS: [&str; 2] = ["", "themes/default/"];
+
+/// The compiled templates and the static files of a build.
+pub struct Theme {
+    /// Compiled templates.
+    pub tera: tera::Tera,
+    /// Static files: name → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Compiles the default theme with the site's overrides under `root`.
+    pub fn load(root: &Path) -> Result<Theme> {
+        let mut templates: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        for dir in OVERRIDE_DIRS.iter().rev() {
+            read_dir_into(&root.join(dir).join("templates"), &mut templates, |b| {
+                String::from_utf8(b).ok()
+            })?;
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| anyhow::anyhow!(super::error_chain(&e)))
+            .context("cannot compile the templates")?;
+        let mut statics: BTreeMap<String, Vec<u8>> = STATIC
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+            .collect();
+        for dir in OVERRIDE_DIRS.iter().rev() {
+            read_dir_into(&root.join(dir).join("static"), &mut statics, Some)?;
+        }
+        Ok(Theme { tera, statics })
+    }
+}
+
+/// Reads every regular file directly inside `dir` (when it exists) into `out`, by file name.
+fn read_dir_into<T>(
+    dir: &Path,
+    out: &mut BTreeMap<String, T>,
+    convert: impl Fn(Vec<u8>) -> Option<T>,
+) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let value =
+            convert(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+        out.insert(name.to_string(), value);
+    }
+    Ok(())
+}
+
+/// HTML/XML escaping for template output. Unlike Tera's default it leaves `/` alone, so links
+/// read as written; `&`, `<`, `>`, `"` and `'` are escaped, which is what attribute and text
+/// contexts need.
+pub fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_but_not_slashes() {
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape("../joso/2024/"), "../joso/2024/");
+    }
+}
