@@ -77,23 +77,25 @@ pub fn holder_link(cx: &PageCx<'_>, muni: &Municipality, h: Holder<'_>) -> Link 
             cx.href(&routes::action(muni, Some(a.fiscal_year), &a.key)),
         ),
         Holder::PlanNode(plan, n) => Link::new(
-            format!("{} {}", node_label(plan, n), n.title),
+            node_title(plan, n),
             cx.href(&routes::plan_node(muni, &n.code)),
         ),
     }
 }
 
-/// A plan node's level name and number: 「基本施策 1」, or its code when the plan names no level.
-pub fn node_label(plan: &Plan, node: &PlanNode) -> String {
+/// A plan node as titled on pages: level name, number and title, 「基本施策 1 市民協働・地域活動の推進」;
+/// parts the plan does not give are left out (a node without a number shows its title only).
+pub fn node_title(plan: &Plan, node: &PlanNode) -> String {
     let depth = plan
         .find(&node.code)
         .map(|path| path.len().saturating_sub(1))
         .unwrap_or(0);
-    let number = node.number.as_deref().unwrap_or(&node.code);
-    match plan.level_name(depth) {
-        Some(level) => format!("{level} {number}"),
-        None => number.to_string(),
-    }
+    let level = plan.level_name(depth).filter(|l| !l.is_empty());
+    [level, node.number.as_deref(), Some(node.title.as_str())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// 区分 in words.
@@ -160,12 +162,25 @@ pub fn kpi_row(cx: &PageCx<'_>, muni: &Municipality, h: &Held<'_>, year: FiscalY
         }),
         target: DatedCell {
             cell: display::value(&target, unit),
-            year: display::year_short(Some(target_year.unwrap_or(year))),
+            year: target_year_label(ind, year, target_year),
         },
         actual: display::value(ind.actual(year), unit)
             .with_note(ind.actuals.get(&year).and_then(|e| e.note.as_ref())),
         assessment: display::assess(ind, year, &cx.site.config.achievement),
         note: ind.note.clone(),
+    }
+}
+
+/// The year of the target a year is compared against: that year, or the final target's year, or
+/// 「最終目標（年度の記載なし）」 when the final target states none.
+fn target_year_label(ind: &Indicator, year: FiscalYear, target_year: Option<FiscalYear>) -> String {
+    let own = ind
+        .targets
+        .get(&year)
+        .is_some_and(|e| !e.value.is_not_reported());
+    match (&ind.final_target, own) {
+        (Some(f), false) if f.year.is_none() => "最終目標（年度の記載なし）".into(),
+        _ => display::year_short(Some(target_year.unwrap_or(year))),
     }
 }
 

@@ -9,7 +9,7 @@ mod project;
 mod site;
 
 use super::display;
-use super::indicators::{self, node_label};
+use super::indicators::{self, node_title};
 use super::theme::Theme;
 use super::url::Route;
 use super::{Link, PageCx, Rendered, routes};
@@ -175,7 +175,10 @@ fn plan_steps(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, path: &[&PlanNode]
         .enumerate()
         .map(|(depth, n)| PlanStep {
             level: plan.level_name(depth).unwrap_or("").to_string(),
-            title: format!("{} {}", n.number.as_deref().unwrap_or(&n.code), n.title),
+            title: match &n.number {
+                Some(number) => format!("{number} {}", n.title),
+                None => n.title.clone(),
+            },
             href: cx.href(&routes::plan_node(m, &n.code)),
         })
         .collect()
@@ -346,9 +349,4 @@ fn sheets_at(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, code: &str) -> Vec<
                 .map(|a| action_item(cx, m, a)),
         )
         .collect()
-}
-
-/// 「基本施策 1 市民協働・地域活動の推進」.
-fn node_title(plan: &Plan, node: &PlanNode) -> String {
-    format!("{} {}", node_label(plan, node), node.title)
 }

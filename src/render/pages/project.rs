@@ -39,8 +39,15 @@ pub(crate) fn sections(list: &[Section], prefix: &str) -> Vec<SectionView> {
         .collect()
 }
 
-/// Markdown text shown under a heading of `level`.
+/// Markdown text shown under a heading of `level`. A text that is only 「－」 reads as 該当なし,
+/// like a 「－」 cell.
 pub(crate) fn text(md: Option<&String>, level: u8, prefix: &str, label: &str) -> String {
+    if md.is_some_and(|m| crate::value::is_dash(m.trim())) {
+        return format!(
+            "<p><span class=\"dash\" title=\"{0}\"><span aria-hidden=\"true\">－</span><span class=\"vh\">{0}</span></span></p>\n",
+            display::DASH_LABEL
+        );
+    }
     md.map(|m| {
         markdown::to_html(
             m,
