@@ -226,21 +226,21 @@ impl Report {
                 .file
                 .as_ref()
                 .and_then(|f| ids.iter().find(|(n, _)| n == f).map(|(_, id)| *id));
+            let mut notes = Vec::new();
             match (file_id, &d.span) {
                 (Some(id), Some(span)) => {
                     cs = cs.with_labels(vec![Label::primary(id, span.clone())]);
                 }
                 _ => {
                     if let Some(f) = &d.file {
-                        cs = cs.with_notes(vec![format!("in {f}")]);
+                        notes.push(format!("in {f}"));
                     }
                 }
             }
             if let Some(h) = &d.hint {
-                let mut notes = cs.notes.clone();
                 notes.push(format!("hint: {h}"));
-                cs = cs.with_notes(notes);
             }
+            cs = cs.with_notes(notes);
             if color {
                 let mut w = codespan_reporting::term::termcolor::Ansi::new(&mut out);
                 let _ = term::emit_to_write_style(&mut w, &config, &files, &cs);

@@ -455,9 +455,9 @@ pub struct ProjectFile {
     pub name: String,
     /// The form's title as printed: 「実施計画 兼 まちづくり達成状況報告書」(事務事業点検シート).
     pub form: Option<String>,
-    /// 作成日, as a TOML date: 2025-05-16.
+    /// 作成日: 2025-05-16 (a TOML date, or the same in quotes).
     #[schemars(with = "Option<String>")]
-    pub created: Option<toml::value::Datetime>,
+    pub created: Option<Spanned<DateInput>>,
     /// 担当 (部・課), one or more.
     #[serde(default)]
     pub owners: Vec<OwnerDef>,
@@ -494,6 +494,16 @@ pub struct ProjectFile {
     pub staffing: Option<StaffingDef>,
     /// ⑤ 点検・改善.
     pub review: Option<ReviewDef>,
+}
+
+/// A date written as a TOML date (`2025-05-16`) or as a string (`"2025-05-16"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DateInput {
+    /// A TOML date.
+    Date(toml::value::Datetime),
+    /// A string, checked by the validator.
+    Text(String),
 }
 
 /// An activity (活動・事業) of a project.

@@ -35,7 +35,7 @@ pub fn validate(loaded: Loaded, report: &mut Report) -> Option<Site> {
     let municipalities: Vec<Municipality> = loaded
         .municipalities
         .into_iter()
-        .filter_map(|m| municipality(m, report))
+        .filter_map(|m| municipality(m, config.achievement.method, report))
         .collect();
     if report.has_errors() {
         None
@@ -93,6 +93,8 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
 struct Ctx<'a> {
     file: &'a str,
     report: &'a mut Report,
+    /// The site's 達成率 method, to check indicators that rely on it.
+    method: Method,
 }
 
 impl Ctx<'_> {
@@ -189,7 +191,11 @@ pub fn check_code(code: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn municipality(m: LoadedMunicipality, report: &mut Report) -> Option<Municipality> {
+fn municipality(
+    m: LoadedMunicipality,
+    method: Method,
+    report: &mut Report,
+) -> Option<Municipality> {
     let Some(file) = m.file else {
         if !m.has_file {
             report.push(
@@ -211,6 +217,7 @@ fn municipality(m: LoadedMunicipality, report: &mut Report) -> Option<Municipali
     let mut cx = Ctx {
         file: &fname,
         report,
+        method,
     };
     let code = match f.code.get_ref().parse::<MuniCode>() {
         Ok(c) => Some(c),
@@ -234,14 +241,14 @@ fn municipality(m: LoadedMunicipality, report: &mut Report) -> Option<Municipali
         projects: BTreeMap::new(),
         actions: BTreeMap::new(),
     };
-    attach_plan_nodes(&mut muni, m.plan_nodes, report);
+    attach_plan_nodes(&mut muni, m.plan_nodes, method, report);
     for (folder_year, p) in m.projects {
-        if let Some(project) = project(&muni, folder_year, p, report) {
+        if let Some(project) = project(&muni, folder_year, p, method, report) {
             insert_project(&mut muni, project, report);
         }
     }
     for (folder_year, a) in m.actions {
-        if let Some(action) = action(&muni, folder_year, a, report) {
+        if let Some(action) = action(&muni, folder_year, a, method, report) {
             insert_action(&mut muni, action, report);
         }
     }
@@ -349,6 +356,7 @@ struct PendingNode {
 fn attach_plan_nodes(
     muni: &mut Municipality,
     files: Vec<Parsed<PlanNodeDef>>,
+    method: Method,
     report: &mut Report,
 ) {
     let mut pending = Vec::new();
@@ -356,6 +364,7 @@ fn attach_plan_nodes(
         let mut cx = Ctx {
             file: &p.file,
             report,
+            method,
         };
         let plan = match resolve_plan(muni, &p.value.plan, &mut cx) {
             Some(plan) => plan.id.clone(),
@@ -409,7 +418,7 @@ fn attach_plan_nodes(
         })
         .collect();
     // Attach roots first, then children whose parent is already in the tree, until none move.
-    pending.sort_by(|a, b| a.node.code.cmp(&b.node.code));
+    pending.sort_by_key(|p| natural_key(&p.node.code));
     loop {
         let before = pending.len();
         let mut rest = Vec::new();
@@ -480,6 +489,28 @@ fn collect_roadmap_refs(d: &PlanNodeDef, out: &mut Vec<Spanned<String>>) {
     }
 }
 
+/// Orders codes as people read them: "6-2" before "6-10".
+fn natural_key(code: &str) -> Vec<(u8, u64, String)> {
+    let mut out = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        let digit = c.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() != digit {
+                break;
+            }
+            run.push(c);
+            chars.next();
+        }
+        match run.parse::<u64>() {
+            Ok(n) if digit => out.push((0, n, run)),
+            _ => out.push((1, 0, run)),
+        }
+    }
+    out
+}
+
 fn collect_codes(n: &PlanNode, out: &mut Vec<String>) {
     out.push(n.code.clone());
     for c in &n.children {
@@ -546,6 +577,7 @@ fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
             }
         }
     }
+    check_indicator_ids(d.indicators.iter(), cx);
     let indicators = d
         .indicators
         .iter()
@@ -693,18 +725,37 @@ fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Ind
             );
         }
     }
-    if d.method == Some(Method::Progress)
-        && ind
-            .baseline
-            .as_ref()
-            .and_then(|b| b.value.number())
-            .is_none()
-    {
+    let method = d.method.unwrap_or(cx.method);
+    let numeric_baseline = ind
+        .baseline
+        .as_ref()
+        .and_then(|b| b.value.number())
+        .is_some();
+    if direction == Some(Direction::Down) && method == Method::Progress && !numeric_baseline {
+        let (msg, from) = if d.method.is_some() {
+            ("this indicator's method", "method = \"ratio\" here")
+        } else {
+            (
+                "the site's method (kohyo.toml [achievement])",
+                "method = \"ratio\" on the indicator",
+            )
+        };
         cx.error(
-            Some(span),
+            Some(span.clone()),
             &format!("{field}.method"),
-            "method \"progress\" measures progress from the baseline, but there is no numeric baseline",
-        );
+            format!("{msg} is \"progress\", measured from the baseline, but \"{}\" has no numeric baseline", d.name),
+        )
+        .set_hint(&format!("add baseline = {{ value = …, year = … }}, or set {from}"));
+    }
+    for (what, cells) in [("targets", &d.targets), ("actuals", &d.actuals)] {
+        for (k, c) in cells {
+            warn_numberish(c, k.span(), &format!("{field}.{what}"), cx);
+        }
+    }
+    for (what, v) in [("baseline", &d.baseline), ("final_target", &d.final_target)] {
+        if let Some(v) = v {
+            warn_numberish(&v.value, span.clone(), &format!("{field}.{what}"), cx);
+        }
     }
     ind.id = ind.id.trim().to_string();
     direction.map(|_| ind)
@@ -726,6 +777,41 @@ fn check_indicator_ids<'a>(defs: impl Iterator<Item = &'a Spanned<IndicatorDef>>
             cx.error(Some(d.span()), "id", format!("two indicators here are both identified as \"{id}\""))
                 .set_hint("give each a distinct id = \"…\" (the name stays as printed); ids join an indicator across years");
         }
+    }
+}
+
+/// Words that start like a number (「3,083人」「85.0%」「27,00」) are almost always a number typed
+/// with its unit or a typo; they would silently become a qualitative value (評価なし).
+fn warn_numberish(c: &Cell, span: Range<usize>, field: &str, cx: &mut Ctx) {
+    let Value::Qualitative(text) = &c.value else {
+        return;
+    };
+    let numeric: String = text
+        .chars()
+        .take_while(|ch| {
+            ch.is_ascii_digit()
+                || matches!(ch, '０'..='９' | ',' | '，' | '.' | '．' | '-' | '－' | '▲')
+        })
+        .collect();
+    if numeric
+        .chars()
+        .any(|ch| ch.is_ascii_digit() || matches!(ch, '０'..='９'))
+    {
+        let hint = match numeric.parse::<crate::value::Number>() {
+            Ok(n) => format!(
+                "write the number alone ({}) and put the unit in unit = \"…\"; words are kept as a qualitative value",
+                n.plain()
+            ),
+            Err(_) => {
+                "check the digits and separators; words are kept as a qualitative value".to_string()
+            }
+        };
+        cx.warn(
+            Some(span),
+            field,
+            format!("\"{text}\" is read as words, not as a number"),
+        )
+        .set_hint(&hint);
     }
 }
 
@@ -822,13 +908,39 @@ fn plan_ref(
                 "plan_node",
                 format!("unknown plan node \"{}\" in {}", n.get_ref(), p.name),
             )
-            .set_hint(&format!("known codes include: {}", known.join(", ")));
+            .set_hint(&if known.is_empty() {
+                format!(
+                    "{} has no nodes yet (a plan file may have failed to load)",
+                    p.name
+                )
+            } else {
+                format!("known codes include: {}", known.join(", "))
+            });
         }
     }
     Some(PlanRef {
         plan: p.id.clone(),
         node: node.as_ref().map(|n| n.get_ref().clone()),
     })
+}
+
+/// A calendar date (YYYY-MM-DD), from a TOML date or a string.
+fn date(d: &Spanned<crate::format::DateInput>, field: &str, cx: &mut Ctx) -> Option<String> {
+    use crate::format::DateInput;
+    let parsed = match d.get_ref() {
+        DateInput::Date(dt) => Some(*dt),
+        DateInput::Text(t) => t.trim().parse::<toml::value::Datetime>().ok(),
+    };
+    match parsed {
+        Some(dt) if dt.date.is_some() && dt.time.is_none() && dt.offset.is_none() => {
+            Some(dt.to_string())
+        }
+        _ => {
+            cx.error(Some(d.span()), field, "expected a date such as 2025-05-16")
+                .set_hint("write the date as YYYY-MM-DD (西暦); 令和7年5月16日 → 2025-05-16");
+            None
+        }
+    }
 }
 
 fn sheet_year(y: &Spanned<YearText>, folder: u16, cx: &mut Ctx) -> Option<FiscalYear> {
@@ -877,6 +989,7 @@ fn project(
     muni: &Municipality,
     folder: u16,
     p: Parsed<ProjectFile>,
+    method: Method,
     report: &mut Report,
 ) -> Option<Project> {
     let Parsed {
@@ -887,6 +1000,7 @@ fn project(
     let mut cx = Ctx {
         file: &file,
         report,
+        method,
     };
     let year = sheet_year(&f.fiscal_year, folder, &mut cx);
     let code = f.code.get_ref().clone();
@@ -978,6 +1092,7 @@ fn project(
         }
     });
     let owners = owners(&f.owners, &mut cx, f.code.span());
+    let created = f.created.as_ref().and_then(|d| date(d, "created", &mut cx));
     let mut secs = sections(&f.sections);
     secs.extend(body_sections);
     Some(Project {
@@ -986,7 +1101,7 @@ fn project(
         sheet_no: f.sheet_no.clone(),
         name: f.name.clone(),
         form: f.form.clone(),
-        created: f.created.as_ref().map(|d| d.to_string()),
+        created,
         owners,
         plan,
         start_year,
@@ -1099,6 +1214,7 @@ fn action(
     muni: &Municipality,
     folder: u16,
     p: Parsed<ActionFile>,
+    method: Method,
     report: &mut Report,
 ) -> Option<Action> {
     let Parsed {
@@ -1109,6 +1225,7 @@ fn action(
     let mut cx = Ctx {
         file: &file,
         report,
+        method,
     };
     let year = sheet_year(&f.fiscal_year, folder, &mut cx);
     let number = f.number.get_ref().clone();

@@ -321,3 +321,51 @@ fn the_binary_exits_1_on_errors_and_0_with_a_summary_otherwise() {
         "ok: 1 municipalities, 2 plan nodes, 2 sheets (1 projects, 1 action items), 2 indicators"
     );
 }
+
+#[test]
+fn a_date_that_is_not_a_date() {
+    let hint = assert_one(
+        "bad_date",
+        &format!("{PROJECT}:4:11"),
+        "expected a date such as 2025-05-16",
+    );
+    assert!(hint.unwrap().contains("2025-05-16"));
+}
+
+#[test]
+fn site_wide_progress_method_needs_a_baseline_on_fewer_is_better_indicators() {
+    assert_one(
+        "progress_without_baseline",
+        &format!("{PROJECT}:13:1"),
+        "the site's method (kohyo.toml [achievement]) is \"progress\"",
+    );
+}
+
+#[test]
+fn a_number_typed_with_its_unit_is_a_warning_not_silence() {
+    let dir = site_for("number_with_unit");
+    let (site, report) = kohyo::check(dir.path());
+    assert!(site.is_some(), "a warning must not fail the check");
+    let warnings: Vec<_> = report
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == kohyo::diagnostics::Severity::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(
+        report.location(warnings[0]).unwrap(),
+        format!("{PROJECT}:18:13")
+    );
+    assert!(
+        warnings[0]
+            .message
+            .contains("\"90人\" is read as words, not as a number")
+    );
+    assert!(
+        warnings[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("write the number alone (90)")
+    );
+}
