@@ -114,10 +114,12 @@ fn the_fixed_urls_exist_for_the_sample() {
     {
         let action = page(&out, "tsukubamirai/2024/actions/1-1");
         assert!(action.contains("人材の育成"));
-        for y in 2024..=2028 {
+        let schedule = &action[action.find("<table class=\"data schedule\">").unwrap()..];
+        let head = text(&schedule[..schedule.find("</thead>").unwrap()]);
+        for (wareki, y) in [("令和6年度", 2024), ("令和10年度", 2028)] {
             assert!(
-                action.contains(&format!("（{y}年度）</th>")),
-                "schedule column {y}"
+                head.contains(&format!("{wareki}（{y}年度）")),
+                "schedule column {y}: {head}"
             );
         }
         assert!(out.join("tsukubamirai/actions/1-1/index.html").is_file());

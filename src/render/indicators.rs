@@ -28,6 +28,8 @@ pub struct Held<'s> {
     pub indicator: &'s Indicator,
     /// Where it stands.
     pub holder: Holder<'s>,
+    /// The activity an output indicator belongs to (活動名), to tell same-named indicators apart.
+    pub activity: Option<&'s str>,
 }
 
 /// Whether a plan's period contains a year (a plan without a period contains none).
@@ -41,9 +43,17 @@ pub fn plan_covers(plan: &Plan, year: FiscalYear) -> bool {
 pub fn of_year(muni: &Municipality, year: FiscalYear) -> Vec<Held<'_>> {
     let mut out = Vec::new();
     for p in muni.projects_in(year) {
-        out.extend(p.indicators().map(|i| Held {
+        for a in &p.activities {
+            out.extend(a.indicators.iter().map(|i| Held {
+                indicator: i,
+                holder: Holder::Project(p),
+                activity: Some(a.name.as_str()),
+            }));
+        }
+        out.extend(p.outcomes.iter().map(|i| Held {
             indicator: i,
             holder: Holder::Project(p),
+            activity: None,
         }));
     }
     for a in muni.actions_in(year) {
@@ -51,6 +61,7 @@ pub fn of_year(muni: &Municipality, year: FiscalYear) -> Vec<Held<'_>> {
             out.push(Held {
                 indicator: kpi,
                 holder: Holder::Action(a),
+                activity: None,
             });
         }
     }
@@ -59,6 +70,7 @@ pub fn of_year(muni: &Municipality, year: FiscalYear) -> Vec<Held<'_>> {
             out.extend(node.indicators.iter().map(|i| Held {
                 indicator: i,
                 holder: Holder::PlanNode(plan, node),
+                activity: None,
             }));
         }
     }
@@ -91,11 +103,19 @@ pub fn node_title(plan: &Plan, node: &PlanNode) -> String {
         .map(|path| path.len().saturating_sub(1))
         .unwrap_or(0);
     let level = plan.level_name(depth).filter(|l| !l.is_empty());
-    [level, node.number.as_deref(), Some(node.title.as_str())]
+    [level, node_number(node), Some(node.title.as_str())]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The number a node is shown with: its printed number, or else its code unless the code is just
+/// the title again (施策内容 without a printed number are coded by their name).
+pub fn node_number(node: &PlanNode) -> Option<&str> {
+    node.number
+        .as_deref()
+        .or((node.code != node.title).then_some(node.code.as_str()))
 }
 
 /// 区分 in words.
@@ -127,6 +147,8 @@ pub struct KpiRow {
     pub name: String,
     /// 区分.
     pub kind: String,
+    /// The activity of an output indicator.
+    pub activity: Option<String>,
     /// The sheet or plan node holding it.
     pub holder: Link,
     /// 単位 (「－」 when none).
@@ -153,6 +175,7 @@ pub fn kpi_row(cx: &PageCx<'_>, muni: &Municipality, h: &Held<'_>, year: FiscalY
     KpiRow {
         name: ind.name.clone(),
         kind: kind_label(ind.kind).to_string(),
+        activity: h.activity.map(str::to_string),
         holder: holder_link(cx, muni, h.holder),
         unit: unit.unwrap_or("－").to_string(),
         direction: display::direction(ind.direction),
@@ -275,11 +298,23 @@ pub fn counts<'a>(
     c
 }
 
-/// A year's column group in an indicator table.
+/// A year as a column header: 「令和6年度」 over 「（2024年度）」, so narrow columns wrap well.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearColumn {
-    /// 「令和6年度（2024年度）」.
-    pub label: String,
+    /// 「令和6年度」.
+    pub wareki: String,
+    /// 「2024」.
+    pub seireki: String,
+}
+
+impl YearColumn {
+    /// The header of a year.
+    pub fn of(y: FiscalYear) -> YearColumn {
+        YearColumn {
+            wareki: y.wareki(),
+            seireki: y.year().to_string(),
+        }
+    }
 }
 
 /// An indicator table with one 目標値/実績値 column pair per year the indicators hold.
@@ -368,12 +403,7 @@ pub fn year_table(
         .collect::<Vec<_>>();
     YearTable {
         caption,
-        years: years
-            .iter()
-            .map(|y| YearColumn {
-                label: display::year(*y),
-            })
-            .collect(),
+        years: years.iter().map(|y| YearColumn::of(*y)).collect(),
         assessed_year: year.map(display::year).unwrap_or_default(),
         has_baseline: rows.iter().any(|r| r.baseline.is_some()),
         header_rows: if years.is_empty() { 1 } else { 2 },

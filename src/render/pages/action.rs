@@ -7,7 +7,7 @@ use super::{PlanPosition, YearLink, canonical, here, muni_trail, owners_label, p
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Municipality, Site};
 use crate::render::display;
-use crate::render::indicators::{self, FormulaNote, YearTable};
+use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
 use crate::render::{Meta, PageCx, Rendered, render_template, routes};
 use anyhow::Result;
@@ -38,7 +38,7 @@ struct GoalView {
 
 #[derive(Serialize)]
 struct Schedule {
-    years: Vec<String>,
+    years: Vec<YearColumn>,
     rows: Vec<ScheduleRow>,
 }
 
@@ -116,7 +116,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
     };
     let years = schedule_years(m, a);
     let schedule = (!a.measures.is_empty()).then(|| Schedule {
-        years: years.iter().map(|y| y.long_label()).collect(),
+        years: years.iter().map(|y| YearColumn::of(*y)).collect(),
         rows: a
             .measures
             .iter()

@@ -175,7 +175,7 @@ fn plan_steps(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, path: &[&PlanNode]
         .enumerate()
         .map(|(depth, n)| PlanStep {
             level: plan.level_name(depth).unwrap_or("").to_string(),
-            title: match &n.number {
+            title: match indicators::node_number(n) {
                 Some(number) => format!("{number} {}", n.title),
                 None => n.title.clone(),
             },

@@ -225,7 +225,10 @@ fn by_status(cx: &PageCx<'_>, m: &Municipality, year: FiscalYear) -> Vec<StatusG
     for h in indicators::of_year(m, year) {
         let a = display::assess(h.indicator, year, &cx.site.config.achievement);
         let item = StatusItem {
-            indicator: h.indicator.name.clone(),
+            indicator: match h.activity {
+                Some(activity) => format!("{}（活動：{activity}）", h.indicator.name),
+                None => h.indicator.name.clone(),
+            },
             holder: indicators::holder_link(cx, m, h.holder),
             rate: a.rate.clone(),
         };

@@ -4,7 +4,7 @@
 use super::project::{SectionView, sections};
 use super::{PlanStep, SheetItem, here, muni_trail, node_title, plan_steps, sheets_at};
 use crate::model::{CostTrend, Municipality, Plan, PlanNode, Site};
-use crate::render::indicators::{self, FormulaNote, YearTable};
+use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
 use crate::render::{Link, Meta, PageCx, Rendered, render_template, routes};
 use anyhow::Result;
@@ -33,7 +33,7 @@ struct PlanNodePage {
 struct RoadmapGroup {
     heading: String,
     href: Option<String>,
-    years: Vec<String>,
+    years: Vec<YearColumn>,
     rows: Vec<RoadmapRowView>,
 }
 
@@ -97,7 +97,7 @@ fn roadmap(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, node: &PlanNode) -> V
                     (None, None) => "事業".to_string(),
                 },
                 href: target.map(|n| cx.href(&routes::plan_node(m, &n.code))),
-                years: years.iter().map(|y| y.long_label()).collect(),
+                years: years.iter().map(|y| YearColumn::of(*y)).collect(),
                 rows,
             }
         })

@@ -85,17 +85,9 @@ struct CellExample {
     meaning: &'static str,
 }
 
-/// `/legend/`: how 達成率 is computed, the marks and the states (from [`compute`]'s rules).
-pub(super) fn legend(site: &Site, theme: &Theme) -> Result<Rendered> {
-    let cx = PageCx::new(site, routes::legend());
-    let config = &site.config.achievement;
-    let tolerance = Number::new(
-        rust_decimal::Decimal::from_f64_retain(config.tolerance_percent)
-            .unwrap_or_default()
-            .normalize(),
-    )
-    .grouped();
-    let directions = vec![
+/// The rule of each direction, with the site's tolerance for 維持.
+fn direction_rules(tolerance: &str) -> Vec<Rule> {
+    vec![
         Rule {
             direction: "増加（多いほどよい）",
             formula: format!(
@@ -120,8 +112,12 @@ pub(super) fn legend(site: &Site, theme: &Theme) -> Result<Rendered> {
             formula: format!("実績値が目標値の ±{tolerance}% 以内なら達成。達成率は算出しません"),
             example: format!("目標 61%、実績 62% → 達成（許容幅 ±{tolerance}%）"),
         },
-    ];
-    let grades = compute::default_grades()
+    ]
+}
+
+/// The grades (◎○△×) with the rule that earns each.
+fn grade_rows() -> Vec<GradeRow> {
+    compute::default_grades()
         .into_iter()
         .map(|g| GradeRow {
             rule: match g.min_rate {
@@ -132,8 +128,12 @@ pub(super) fn legend(site: &Site, theme: &Theme) -> Result<Rendered> {
             mark: g.mark,
             label: g.label,
         })
-        .collect();
-    let states = [
+        .collect()
+}
+
+/// The unassessed states with their marks.
+fn state_rows() -> Vec<StateRow> {
+    [
         (
             Unassessed::NotMeasured,
             "実績値が空欄（まだ測っていない、または報告されていない）。",
@@ -153,39 +153,60 @@ pub(super) fn legend(site: &Site, theme: &Theme) -> Result<Rendered> {
         label: u.label(),
         meaning,
     })
-    .collect();
-    let cells = vec![
-        CellExample {
-            written: "0",
-            cell: display::value(&Value::Measured(Number::from_i64(0)), Some("件")),
-            meaning: "測った結果がゼロ。実際の値です。",
-        },
-        CellExample {
-            written: "－",
-            cell: display::value(&Value::NotApplicable, Some("件")),
-            meaning: "該当なし。その年度・指標には当てはまりません。",
-        },
-        CellExample {
-            written: "（空欄）",
-            cell: display::value(&Value::NotReported, Some("件")),
-            meaning: "未記入。まだ測っていないか、報告されていません。0ではありません。",
-        },
-        CellExample {
-            written: "実施",
-            cell: display::value(&Value::Qualitative("実施".into()), Some("件")),
-            meaning: "言葉で書かれた目標・実績。数値の達成率は出せません（評価なし）。",
-        },
-    ];
+    .collect()
+}
+
+/// How 0, 「－」, a blank and words are shown, through the same formatter as every page.
+fn cell_examples() -> Vec<CellExample> {
+    let example = |written, value: Value, meaning| CellExample {
+        written,
+        cell: display::value(&value, Some("件")),
+        meaning,
+    };
+    vec![
+        example(
+            "0",
+            Value::Measured(Number::from_i64(0)),
+            "測った結果がゼロ。実際の値です。",
+        ),
+        example(
+            "－",
+            Value::NotApplicable,
+            "該当なし。その年度・指標には当てはまりません。",
+        ),
+        example(
+            "（空欄）",
+            Value::NotReported,
+            "未記入。まだ測っていないか、報告されていません。0ではありません。",
+        ),
+        example(
+            "実施",
+            Value::Qualitative("実施".into()),
+            "言葉で書かれた目標・実績。数値の達成率は出せません（評価なし）。",
+        ),
+    ]
+}
+
+/// `/legend/`: how 達成率 is computed, the marks and the states (from [`compute`]'s rules).
+pub(super) fn legend(site: &Site, theme: &Theme) -> Result<Rendered> {
+    let cx = PageCx::new(site, routes::legend());
+    let config = &site.config.achievement;
+    let tolerance = Number::new(
+        rust_decimal::Decimal::from_f64_retain(config.tolerance_percent)
+            .unwrap_or_default()
+            .normalize(),
+    )
+    .grouped();
     let view = Legend {
-        directions,
+        directions: direction_rules(&tolerance),
         down_method: match config.method {
             Method::Ratio => "目標値 ÷ 実績値",
             Method::Progress => "現状値からの進捗",
         },
         tolerance,
-        grades,
-        states,
-        cells,
+        grades: grade_rows(),
+        states: state_rows(),
+        cells: cell_examples(),
     };
     let meta = Meta::new(&cx, "凡例：達成率と達成状況の見方", vec![here(&cx, "凡例")]);
     render_template(theme, &cx, "legend.html", &meta, &view)
