@@ -6,6 +6,7 @@
 //! [`model`] (the joined, typed site). [`check`] runs it without writing anything.
 
 pub mod build;
+pub mod chart;
 pub mod compute;
 pub mod diagnostics;
 pub mod fiscal_year;

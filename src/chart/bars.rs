@@ -1,0 +1,386 @@
+//! Horizontal bar charts: a project's 予算額 and 決算額, and how many indicators are in each
+//! 達成状況. Each row's name is written above its bars at full width (long activity names wrap
+//! instead of being cut), and every bar carries its value in words, so neither colour nor length
+//! is the only way to read it. A value that is blank or 「－」 draws no bar and says so.
+
+use super::history::MoneyRow;
+use super::svg::{BLUE, GREEN, GREY, GRID, ORANGE, RED, SUB, TEXT, WHITE, font, tick, wrap};
+use super::{Chart, err};
+use crate::compute::{self, Assessment, Unassessed};
+use crate::fiscal_year::FiscalYear;
+use crate::model::{AchievementConfig, Indicator};
+use crate::value::{Amount, MoneyUnit};
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rust_decimal::prelude::ToPrimitive;
+
+const W: u32 = 400;
+const PAD: i32 = 8;
+const TITLE_H: i32 = 24;
+const LEGEND_H: i32 = 24;
+const LABEL_LINE: i32 = 18;
+const BAR_H: i32 = 14;
+const BAR_GAP: i32 = 4;
+const ROW_GAP: i32 = 12;
+const XLAB_H: i32 = 28;
+const LABEL_PX: f64 = 13.0;
+/// Row names start this far right of the axis line, so that the line does not strike them.
+const INSET: i32 = 6;
+const SMALL_PX: f64 = 12.0;
+/// The longest bar ends here (as a share of the plot's width), leaving room for its value.
+const LONGEST: f64 = 0.62;
+/// The x axis counts hundredths of the unit: plotters' custom ticks need an integer axis.
+const SCALE: f64 = 100.0;
+
+fn x_of(v: f64) -> i64 {
+    (v * SCALE).round() as i64
+}
+
+/// How a bar is drawn.
+#[derive(Debug, Clone, Copy)]
+enum Fill {
+    /// A solid bar.
+    Solid(RGBColor),
+    /// An outlined bar, white inside.
+    Outline(RGBColor),
+}
+
+/// One bar: its value (`None` draws none) and what is written after it.
+struct Bar {
+    fill: Fill,
+    value: Option<f64>,
+    text: String,
+}
+
+/// A row: its name, then its bars.
+struct Row {
+    label: String,
+    bars: Vec<Bar>,
+}
+
+/// Draws rows of bars with an x axis under them; `legend` names the fills.
+fn draw(
+    rows: &[Row],
+    integer: bool,
+    axis_title: &str,
+    legend: &[(Fill, &str)],
+    id: &str,
+    title: String,
+    desc: String,
+) -> Result<Chart> {
+    let label_em = (f64::from(W) - 2.0 * f64::from(PAD) - f64::from(INSET)) / LABEL_PX;
+    let wrapped: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.label, label_em)).collect();
+    let legend_h = if legend.is_empty() { 0 } else { LEGEND_H };
+    let plot_top = TITLE_H + legend_h;
+    let rows_h: i32 = rows
+        .iter()
+        .zip(&wrapped)
+        .map(|(r, l)| {
+            l.len() as i32 * LABEL_LINE + r.bars.len() as i32 * (BAR_H + BAR_GAP) + ROW_GAP
+        })
+        .sum();
+    let plot_h = rows_h + 4;
+    let height = plot_top + plot_h + XLAB_H + PAD;
+    let max = rows
+        .iter()
+        .flat_map(|r| r.bars.iter().filter_map(|b| b.value))
+        .fold(0.0_f64, f64::max);
+    let x_max = if max > 0.0 { max / LONGEST } else { 1.0 };
+    let ticks = key_points(max, x_max, integer);
+
+    let mut raw = String::new();
+    {
+        let root = SVGBackend::with_string(&mut raw, (W, height as u32)).into_drawing_area();
+        root.draw(&Text::new(
+            axis_title.to_string(),
+            (PAD, PAD),
+            font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(err)?;
+        let mut x = PAD;
+        for (fill, label) in legend {
+            let y = TITLE_H + LEGEND_H / 2;
+            draw_bar(&root, *fill, (x, y - BAR_H / 2), (x + 24, y + BAR_H / 2))?;
+            root.draw(&Text::new(
+                label.to_string(),
+                (x + 30, y),
+                font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+            x += 30 + (super::svg::text_width_em(label) * LABEL_PX) as i32 + 24;
+        }
+        let (upper, _) = root.split_vertically(plot_top + plot_h + XLAB_H);
+        let mut chart = ChartBuilder::on(&upper)
+            .margin_top(plot_top as u32)
+            .margin_left(PAD as u32)
+            .margin_right(24)
+            .x_label_area_size(XLAB_H as u32)
+            .y_label_area_size(0)
+            .build_cartesian_2d(
+                (0..x_of(x_max)).with_key_points(ticks.into_iter().map(x_of).collect()),
+                0.0..f64::from(plot_h),
+            )
+            .map_err(err)?;
+        let x_label = |v: &i64| tick(*v as f64 / SCALE);
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID.stroke_width(1))
+            .axis_style(SUB.stroke_width(1))
+            .set_all_tick_mark_size(4)
+            .x_label_style(font(SMALL_PX, TEXT))
+            .x_label_formatter(&x_label)
+            .draw()
+            .map_err(err)?;
+        // Pixel positions: the plot's left edge (x = 0) and its top.
+        let (x0, top) = chart.backend_coord(&(0, f64::from(plot_h)));
+        let (_, bottom) = chart.backend_coord(&(0, 0.0));
+        root.draw(&PathElement::new(
+            vec![(x0, top), (x0, bottom)],
+            SUB.stroke_width(1),
+        ))
+        .map_err(err)?;
+        let mut y = top + 4;
+        for (row, lines) in rows.iter().zip(&wrapped) {
+            for line in lines {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (x0 + INSET, y),
+                    font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
+                ))
+                .map_err(err)?;
+                y += LABEL_LINE;
+            }
+            for bar in &row.bars {
+                let end = match bar.value {
+                    Some(v) => {
+                        let (px, _) = chart.backend_coord(&(x_of(v), 0.0));
+                        // A zero is a real value: a sliver, not nothing.
+                        let px = px.max(x0 + 2);
+                        draw_bar(&root, bar.fill, (x0, y), (px, y + BAR_H))?;
+                        px
+                    }
+                    None => x0,
+                };
+                root.draw(&Text::new(
+                    bar.text.clone(),
+                    (end + 5, y + BAR_H / 2),
+                    font(SMALL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(err)?;
+                y += BAR_H + BAR_GAP;
+            }
+            y += ROW_GAP;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(Chart::new(id, title, desc, &raw))
+}
+
+/// Tick values for an axis from 0 whose data reach `max`: steps of 1, 2 or 5 × 10ⁿ, at most five
+/// ticks up to `limit`; whole numbers only for counts.
+fn key_points(max: f64, limit: f64, integer: bool) -> Vec<f64> {
+    if max <= 0.0 || !max.is_finite() {
+        return vec![0.0];
+    }
+    let rough = max / 4.0;
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let mut step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= rough)
+        .unwrap_or(10.0 * magnitude);
+    if integer {
+        step = step.max(1.0).round();
+    }
+    (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|v| *v <= limit)
+        .take(12)
+        .collect()
+}
+
+fn draw_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    fill: Fill,
+    from: (i32, i32),
+    to: (i32, i32),
+) -> Result<()> {
+    match fill {
+        Fill::Solid(c) => area
+            .draw(&Rectangle::new([from, to], c.filled()))
+            .map_err(err)?,
+        Fill::Outline(c) => {
+            area.draw(&Rectangle::new([from, to], WHITE.filled()))
+                .map_err(err)?;
+            area.draw(&Rectangle::new(
+                [(from.0 + 1, from.1 + 1), (to.0 - 1, to.1 - 1)],
+                c.stroke_width(2),
+            ))
+            .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// An amount in the sheet's unit, as a number to plot and as words: 「255,615千円」「未記入」.
+fn money(a: Amount, unit: MoneyUnit) -> (Option<f64>, String) {
+    match a {
+        Amount::Yen(y) => {
+            let n = y.in_unit(unit);
+            (
+                n.decimal().to_f64(),
+                format!("{}{}", n.grouped(), unit.label()),
+            )
+        }
+        Amount::NotApplicable => (None, "該当なし（－）".into()),
+        Amount::NotReported => (None, "未記入".into()),
+    }
+}
+
+/// The budget chart of a project: 予算額 (solid blue) and 決算額 (outlined orange) for each row,
+/// in the sheet's money unit. `subject` names the project in the title. `None` for fewer than two
+/// rows.
+pub fn budget_chart(
+    rows: &[MoneyRow],
+    unit: MoneyUnit,
+    subject: &str,
+    id: &str,
+) -> Result<Option<Chart>> {
+    if rows.len() < 2 {
+        return Ok(None);
+    }
+    let budget = Fill::Solid(BLUE);
+    let settlement = Fill::Outline(ORANGE);
+    let mut parts = Vec::new();
+    let drawn: Vec<Row> = rows
+        .iter()
+        .map(|r| {
+            let (b, b_text) = money(r.budget, unit);
+            let (s, s_text) = money(r.settlement, unit);
+            parts.push(format!("{} 予算額{b_text}・決算額{s_text}", r.label));
+            Row {
+                label: r.label.clone(),
+                bars: vec![
+                    Bar {
+                        fill: budget,
+                        value: b,
+                        text: format!("予算 {b_text}"),
+                    },
+                    Bar {
+                        fill: settlement,
+                        value: s,
+                        text: format!("決算 {s_text}"),
+                    },
+                ],
+            }
+        })
+        .collect();
+    let title = format!("{subject}の予算額と決算額（グラフ）");
+    let desc = format!(
+        "{subject}の予算額と決算額（単位：{}）。{}。",
+        unit.label(),
+        parts.join("、")
+    );
+    draw(
+        &drawn,
+        false,
+        &format!("金額（単位：{}）", unit.label()),
+        &[(budget, "予算額"), (settlement, "決算額")],
+        id,
+        title,
+        desc,
+    )
+    .map(Some)
+}
+
+/// How many indicators are in one 達成状況.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount {
+    /// The mark: 「◎」「□」.
+    pub mark: String,
+    /// The grade or state: 「目標達成」「未測定」.
+    pub label: String,
+    /// How many indicators.
+    pub count: usize,
+    /// Whether it is a grade (assessed) rather than a reason for no assessment.
+    pub graded: bool,
+}
+
+/// Counts indicators by 達成状況 in a year: each default grade (◎○△×) in order, then 未測定,
+/// 該当なし and 評価なし — every state, zeros included, so the chart always has the same rows.
+pub fn status_counts<'a>(
+    indicators: impl IntoIterator<Item = &'a Indicator>,
+    year: FiscalYear,
+    config: &AchievementConfig,
+) -> Vec<StatusCount> {
+    let grades = compute::default_grades();
+    let unassessed = [
+        Unassessed::NotMeasured,
+        Unassessed::NotApplicable,
+        Unassessed::NotAssessable,
+    ];
+    let mut counts: Vec<StatusCount> = grades
+        .iter()
+        .map(|g| StatusCount {
+            mark: g.mark.clone(),
+            label: g.label.clone(),
+            count: 0,
+            graded: true,
+        })
+        .chain(unassessed.iter().map(|u| StatusCount {
+            mark: crate::render::display::unassessed_mark(*u).to_string(),
+            label: u.label().to_string(),
+            count: 0,
+            graded: false,
+        }))
+        .collect();
+    for ind in indicators {
+        let a = compute::assess(ind, year, config);
+        let slot = match &a {
+            Assessment::Unassessed(u) => unassessed
+                .iter()
+                .position(|x| x == u)
+                .map(|i| grades.len() + i),
+            Assessment::Assessed { .. } => {
+                compute::grade(&a, &grades).and_then(|g| grades.iter().position(|x| x == g))
+            }
+        };
+        if let Some(i) = slot {
+            counts[i].count += 1;
+        }
+    }
+    counts
+}
+
+/// The status chart: one bar per 達成状況 with its count. `subject` says whose indicators and
+/// which year: 「常総市 令和6年度（2024年度）」.
+pub fn status_chart(counts: &[StatusCount], subject: &str, id: &str) -> Result<Chart> {
+    let colours = [GREEN, BLUE, ORANGE, RED];
+    let total: usize = counts.iter().map(|c| c.count).sum();
+    let rows: Vec<Row> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Row {
+            label: format!("{} {}", c.mark, c.label),
+            bars: vec![Bar {
+                fill: if c.graded {
+                    Fill::Solid(colours.get(i).copied().unwrap_or(GREY))
+                } else {
+                    Fill::Outline(GREY)
+                },
+                value: Some(c.count as f64),
+                text: format!("{}件", c.count),
+            }],
+        })
+        .collect();
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|c| format!("{} {}件", c.label, c.count))
+        .collect();
+    let title = format!("{subject}の達成状況別の指標数（グラフ）");
+    let desc = format!("{subject}の指標{total}件の達成状況：{}。", parts.join("、"));
+    draw(&rows, true, "指標の数（件）", &[], id, title, desc)
+}

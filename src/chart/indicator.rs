@@ -1,0 +1,621 @@
+//! The indicator chart: 実績値 and 目標値 per fiscal year, the final target with its year and the
+//! baseline, for one (joined) indicator.
+//!
+//! Series differ by shape and line as well as colour: 実績値 a solid blue line with filled
+//! circles; 目標値 a dashed orange line with hollow squares; 最終目標 a filled orange triangle with
+//! its value written beside it; 現状値 a grey hollow circle with a dotted line. A year without a
+//! number is a gap in the line, never a 0, and is listed under the chart in words.
+
+use super::svg::{BLUE, GREY, GRID, ORANGE, SUB, TEXT, WHITE, font, tick, wrap};
+use super::{Chart, direction_phrase, err, value_text};
+use crate::compute::{self, Assessment, Unassessed};
+use crate::fiscal_year::FiscalYear;
+use crate::model::{AchievementConfig, Indicator};
+use crate::value::Value;
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rust_decimal::prelude::ToPrimitive;
+use std::collections::BTreeMap;
+
+/// The chart's width in SVG units; pages scale it down (to 320 px) and never up past it.
+const W: u32 = 400;
+const PAD: i32 = 8;
+/// The line above the plot that names the unit.
+const UNIT_H: i32 = 32;
+const PLOT_H: i32 = 170;
+/// Tick labels under the x axis: 「R6」 and 「(2024)」.
+const XLAB_H: i32 = 40;
+const LEGEND_ROW: i32 = 22;
+const NOTE_ROW: i32 = 18;
+const LABEL_PX: f64 = 13.0;
+const SMALL_PX: f64 = 12.0;
+
+/// Which years of the joined indicator the chart spans, and which of those it labels.
+struct Years {
+    first: i32,
+    last: i32,
+    labelled: Vec<i32>,
+}
+
+/// The x coordinate of a fiscal year: in half years, so that the axis can reach half a year past
+/// the first and last (plotters' custom ticks need an integer axis).
+fn x_of(year: i32) -> i32 {
+    year * 2
+}
+
+/// The numbers of one series by year.
+type Points = BTreeMap<i32, f64>;
+
+fn numbers(cells: &BTreeMap<FiscalYear, crate::model::Entry>) -> Points {
+    cells
+        .iter()
+        .filter_map(|(y, e)| Some((i32::from(y.year()), e.value.number()?.decimal().to_f64()?)))
+        .collect()
+}
+
+/// A value with a year (baseline, final target) when both are there and the value is a number.
+fn dated_number(e: Option<&crate::model::YearEntry>) -> Option<(Option<i32>, f64)> {
+    let e = e?;
+    let v = e.value.number()?.decimal().to_f64()?;
+    Some((e.year.map(|y| i32::from(y.year())), v))
+}
+
+/// Runs of consecutive fiscal years: a missing year breaks the line.
+fn runs(points: &Points) -> Vec<Vec<(i32, f64)>> {
+    let mut out: Vec<Vec<(i32, f64)>> = Vec::new();
+    let mut prev: Option<i32> = None;
+    for (&y, &v) in points {
+        match out.last_mut() {
+            Some(run) if prev == Some(y - 1) => run.push((x_of(y), v)),
+            _ => out.push(vec![(x_of(y), v)]),
+        }
+        prev = Some(y);
+    }
+    out
+}
+
+/// The y range: from 0 when the data are non-negative and not far from 0 (so that sizes compare),
+/// else the data's span with a tenth of it added on either side.
+fn y_range(values: &[f64]) -> (f64, f64) {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let (lo, hi) = if lo >= 0.0 && (lo <= hi * 0.5 || lo == hi) {
+        (0.0, hi)
+    } else {
+        (lo, hi)
+    };
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        span * 0.12
+    } else {
+        (hi.abs() * 0.12).max(1.0)
+    };
+    let bottom = if lo == 0.0 && span > 0.0 {
+        0.0
+    } else {
+        lo - pad
+    };
+    (bottom, hi + pad)
+}
+
+/// How many y labels to ask plotters for: five, or fewer when every value is a whole number and
+/// the range is small, so that a count of 件 is not labelled 0.5.
+fn y_label_count(values: &[f64], lo: f64, hi: f64) -> usize {
+    if values.iter().all(|v| v.fract() == 0.0) {
+        ((hi - lo).floor() as usize + 1).clamp(2, 5)
+    } else {
+        5
+    }
+}
+
+/// Why a cell has no point, in the words of the tables.
+fn gap_word(v: &Value) -> Option<String> {
+    match v {
+        Value::Measured(_) => None,
+        Value::NotApplicable => Some("該当なし（－）".into()),
+        Value::NotReported => Some("未記入".into()),
+        Value::Qualitative(w) => Some(format!("「{w}」（数値でないため図示していません）")),
+    }
+}
+
+/// Notes on what the chart cannot show: gaps in 実績値 up to the reported year, 目標値 cells
+/// without a number, a baseline or final target in words. Each is 「series years：why」.
+fn gap_notes(ind: &Indicator, reported_through: Option<FiscalYear>) -> Vec<String> {
+    let mut notes: Vec<(String, Vec<FiscalYear>)> = Vec::new();
+    let mut add = |series: &str, year: FiscalYear, why: String| {
+        let key = format!("{series}\u{0}{why}");
+        match notes.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, years)) => years.push(year),
+            None => notes.push((key, vec![year])),
+        }
+    };
+    let reported = ind.targets.keys().chain(ind.actuals.keys()).min().copied();
+    if let (Some(first), Some(through)) = (reported, reported_through) {
+        let mut y = first;
+        while y <= through {
+            if let Some(why) = gap_word(ind.actual(y)) {
+                add("実績値", y, why);
+            }
+            if y.year() == u16::MAX {
+                break;
+            }
+            y = y.next();
+        }
+    }
+    for (y, e) in &ind.targets {
+        if let Some(why) = gap_word(&e.value) {
+            add("目標値", *y, why);
+        }
+    }
+    let mut out: Vec<String> = notes
+        .into_iter()
+        .map(|(key, years)| {
+            let (series, why) = key.split_once('\u{0}').unwrap_or((&key, ""));
+            let years: Vec<String> = years.iter().map(|y| y.short_wareki()).collect();
+            format!("{series} {}：{why}", years.join("・"))
+        })
+        .collect();
+    for (label, e) in [("現状値", &ind.baseline), ("最終目標", &ind.final_target)] {
+        if let Some(e) = e {
+            if let Some(why) = gap_word(&e.value) {
+                let year = e.year.map(|y| format!(" {}", y.short_wareki()));
+                out.push(format!("{label}{}：{why}", year.unwrap_or_default()));
+            }
+        }
+    }
+    if ind.actuals.values().all(|e| e.value.number().is_none()) {
+        // Nothing of the series is drawn: one note says so instead of one per year.
+        out.retain(|n| !n.starts_with("実績値"));
+        out.insert(0, "実績値の記載はありません".into());
+    }
+    out
+}
+
+/// The description: every number the chart shows, with 達成率, in a few sentences.
+fn describe(ind: &Indicator, config: &AchievementConfig, notes: &[String]) -> String {
+    let unit = ind.unit.as_deref();
+    let mut s = format!(
+        "{}（{}{}）。",
+        ind.name,
+        unit.map(|u| format!("単位：{u}、")).unwrap_or_default(),
+        direction_phrase(ind.direction)
+    );
+    let mut years: Vec<String> = Vec::new();
+    for (y, e) in &ind.actuals {
+        let Some(n) = e.value.number() else { continue };
+        let mut part = format!(
+            "{} 実績{}",
+            y.wareki(),
+            value_text(&Value::Measured(n), unit)
+        );
+        match compute::assess(ind, *y, config) {
+            a @ Assessment::Assessed {
+                target,
+                target_year,
+                achieved,
+                ..
+            } => {
+                let final_note = target_year
+                    .map(|t| format!("（{}の最終目標）", t.wareki()))
+                    .unwrap_or_default();
+                let rate = a
+                    .rate_display()
+                    .map(|r| format!("、達成率{r}%"))
+                    .unwrap_or_default();
+                let verdict = if achieved {
+                    "目標達成"
+                } else {
+                    "目標未達成"
+                };
+                part.push_str(&format!(
+                    "（目標{}{final_note}{rate}、{verdict}）",
+                    value_text(&Value::Measured(target), unit)
+                ));
+            }
+            Assessment::Unassessed(u) => {
+                let why = match u {
+                    Unassessed::NotAssessable => "目標値がないか数値でないため評価なし",
+                    other => other.label(),
+                };
+                part.push_str(&format!("（{why}）"));
+            }
+        }
+        years.push(part);
+    }
+    if !years.is_empty() {
+        s.push_str(&years.join("、"));
+        s.push('。');
+    }
+    let targets: Vec<String> = ind
+        .targets
+        .iter()
+        .filter(|(_, e)| e.value.number().is_some())
+        .map(|(y, e)| format!("{} {}", y.wareki(), value_text(&e.value, unit)))
+        .collect();
+    if !targets.is_empty() {
+        s.push_str(&format!("目標値は{}。", targets.join("、")));
+    }
+    for (label, e) in [("最終目標", &ind.final_target), ("現状値", &ind.baseline)] {
+        if let Some(e) = e.as_ref().filter(|e| e.value.number().is_some()) {
+            let year = e
+                .year
+                .map(|y| format!("{} ", y.wareki()))
+                .unwrap_or_default();
+            s.push_str(&format!("{label}は{year}{}。", value_text(&e.value, unit)));
+        }
+    }
+    if !notes.is_empty() {
+        s.push_str(&format!("グラフに点のない値：{}。", notes.join("、")));
+    }
+    s
+}
+
+/// What a legend entry looks like.
+#[derive(Clone, Copy)]
+enum Key {
+    Actual,
+    Target,
+    Final,
+    Baseline,
+}
+
+/// Draws the sample of a legend entry centred at `(x, y)`.
+fn draw_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    key: Key,
+    (x, y): (i32, i32),
+) -> Result<()> {
+    let line = |c: RGBColor, w: u32| c.stroke_width(w);
+    match key {
+        Key::Actual => {
+            area.draw(&PathElement::new(
+                vec![(x - 14, y), (x + 14, y)],
+                line(BLUE, 2),
+            ))
+            .map_err(err)?;
+            area.draw(&Circle::new((x, y), 4, BLUE.filled()))
+                .map_err(err)?;
+        }
+        Key::Target => {
+            area.draw(&DashedPathElement::new(
+                vec![(x - 14, y), (x + 14, y)],
+                6,
+                4,
+                line(ORANGE, 2),
+            ))
+            .map_err(err)?;
+            hollow_square(area, (x, y))?;
+        }
+        Key::Final => {
+            area.draw(&TriangleMarker::new((x, y), 6, ORANGE.filled()))
+                .map_err(err)?;
+        }
+        Key::Baseline => {
+            area.draw(&DashedPathElement::new(
+                vec![(x - 14, y), (x + 14, y)],
+                2,
+                3,
+                line(GREY, 2),
+            ))
+            .map_err(err)?;
+            hollow_circle(area, (x, y), GREY)?;
+        }
+    }
+    Ok(())
+}
+
+fn hollow_square<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+) -> Result<()> {
+    area.draw(&Rectangle::new(
+        [(x - 4, y - 4), (x + 4, y + 4)],
+        WHITE.filled(),
+    ))
+    .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(x - 4, y - 4), (x + 4, y + 4)],
+        ORANGE.stroke_width(2),
+    ))
+    .map_err(err)?;
+    Ok(())
+}
+
+fn hollow_circle<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    c: RGBColor,
+) -> Result<()> {
+    area.draw(&Circle::new((x, y), 4, WHITE.filled()))
+        .map_err(err)?;
+    area.draw(&Circle::new((x, y), 4, c.stroke_width(2)))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The indicator chart of a (joined) indicator, or `None` when it has no number to plot.
+///
+/// `reported_through` is the fiscal year of the page's report: a year up to it without a 実績値
+/// is a gap, a later one is the future. `id` prefixes every id in the SVG; it must be unique on
+/// the page.
+pub fn indicator_chart(
+    ind: &Indicator,
+    reported_through: Option<FiscalYear>,
+    id: &str,
+    config: &AchievementConfig,
+) -> Result<Option<Chart>> {
+    if !ind.has_number() {
+        return Ok(None);
+    }
+    let actuals = numbers(&ind.actuals);
+    let targets = numbers(&ind.targets);
+    let final_target = dated_number(ind.final_target.as_ref());
+    let baseline = dated_number(ind.baseline.as_ref());
+    let through = reported_through.or_else(|| {
+        ind.actuals
+            .iter()
+            .filter(|(_, e)| !e.value.is_not_reported())
+            .map(|(y, _)| *y)
+            .max()
+    });
+    let notes = gap_notes(ind, through);
+    let unit = ind.unit.as_deref();
+
+    // Years: every year with a cell, plus the years of the baseline and the final target.
+    let all_years: Vec<i32> = ind
+        .targets
+        .keys()
+        .chain(ind.actuals.keys())
+        .map(|y| i32::from(y.year()))
+        .chain(final_target.and_then(|f| f.0))
+        .chain(baseline.and_then(|b| b.0))
+        .collect();
+    let years = match (all_years.iter().min(), all_years.iter().max()) {
+        (Some(&first), Some(&last)) => {
+            let count = (last - first + 1) as usize;
+            let step = count.div_ceil(7).max(1);
+            Years {
+                first,
+                last,
+                labelled: (first..=last).step_by(step).map(x_of).collect(),
+            }
+        }
+        _ => Years {
+            first: 0,
+            last: 0,
+            labelled: Vec::new(),
+        },
+    };
+
+    let mut values: Vec<f64> = actuals.values().chain(targets.values()).copied().collect();
+    values.extend(final_target.map(|f| f.1));
+    values.extend(baseline.map(|b| b.1));
+    let (y_lo, y_hi) = y_range(&values);
+
+    // Legend entries, in the order of the series' importance.
+    let mut keys: Vec<(Key, String)> = Vec::new();
+    if !actuals.is_empty() {
+        keys.push((Key::Actual, "実績値".into()));
+    }
+    if !targets.is_empty() {
+        keys.push((Key::Target, "目標値".into()));
+    }
+    if let Some((year, _)) = final_target {
+        keys.push((Key::Final, dated_label("最終目標", year)));
+    }
+    if let Some((year, _)) = baseline {
+        keys.push((Key::Baseline, dated_label("現状値", year)));
+    }
+    let legend_rows = keys.len().div_ceil(2) as i32;
+    let note_lines: Vec<String> = notes
+        .iter()
+        .flat_map(|n| {
+            wrap(
+                &format!("※{n}"),
+                (f64::from(W) - 2.0 * f64::from(PAD)) / SMALL_PX,
+            )
+        })
+        .collect();
+    let plot_bottom = UNIT_H + PLOT_H + XLAB_H;
+    let height =
+        plot_bottom + 8 + legend_rows * LEGEND_ROW + note_lines.len() as i32 * NOTE_ROW + PAD;
+
+    let y_labels_width = {
+        let widest = [y_lo, y_hi, (y_lo + y_hi) / 2.0]
+            .iter()
+            .map(|v| tick(*v).chars().count())
+            .max()
+            .unwrap_or(1);
+        (widest as f64 * LABEL_PX * 0.6).ceil() as u32 + 12
+    };
+
+    let mut raw = String::new();
+    {
+        let root = SVGBackend::with_string(&mut raw, (W, height as u32)).into_drawing_area();
+        let unit_title = match unit {
+            Some(u) => format!("単位：{u}"),
+            None => "単位の記載なし".into(),
+        };
+        root.draw(&Text::new(
+            unit_title,
+            (PAD, PAD),
+            font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(err)?;
+        let (upper, _) = root.split_vertically(plot_bottom);
+        let x_range = (x_of(years.first) - 1)..(x_of(years.last) + 1);
+        let mut chart = ChartBuilder::on(&upper)
+            .margin_top(UNIT_H as u32)
+            .margin_left(PAD as u32)
+            .margin_right(16)
+            .x_label_area_size(XLAB_H as u32)
+            .y_label_area_size(y_labels_width)
+            .build_cartesian_2d(x_range.with_key_points(years.labelled.clone()), y_lo..y_hi)
+            .map_err(err)?;
+        let x_label = |x: &i32| {
+            FiscalYear::new(i64::from(*x / 2))
+                .map(FiscalYear::short_wareki)
+                .unwrap_or_default()
+        };
+        let y_label = |y: &f64| tick(*y);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID.stroke_width(1))
+            .axis_style(SUB.stroke_width(1))
+            .set_all_tick_mark_size(4)
+            .x_label_style(font(LABEL_PX, TEXT))
+            .y_label_style(font(LABEL_PX, TEXT))
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label)
+            .y_labels(y_label_count(&values, y_lo, y_hi))
+            .draw()
+            .map_err(err)?;
+        // The 西暦 under each 和暦 label.
+        for x in &years.labelled {
+            let (px, py) = chart.backend_coord(&(*x, y_lo));
+            root.draw(&Text::new(
+                format!("({})", x / 2),
+                (px, py + 24),
+                font(SMALL_PX, SUB).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(err)?;
+        }
+        let (x_start, x_end) = (x_of(years.first) - 1, x_of(years.last) + 1);
+        if let Some((year, v)) = baseline {
+            let from = year.map_or(x_start, x_of);
+            chart
+                .draw_series(std::iter::once(DashedPathElement::new(
+                    vec![(from, v), (x_end, v)],
+                    2,
+                    3,
+                    GREY.stroke_width(2),
+                )))
+                .map_err(err)?;
+            if let Some(year) = year {
+                let c = chart.backend_coord(&(x_of(year), v));
+                hollow_circle(&root, c, GREY)?;
+            }
+        }
+        for run in runs(&targets).into_iter().filter(|r| r.len() > 1) {
+            chart
+                .draw_series(DashedLineSeries::new(run, 6, 4, ORANGE.stroke_width(2)))
+                .map_err(err)?;
+        }
+        for (&y, &v) in &targets {
+            hollow_square(&root, chart.backend_coord(&(x_of(y), v)))?;
+        }
+        if let Some((year, v)) = final_target {
+            let (px, py) = match year {
+                Some(y) => chart.backend_coord(&(x_of(y), v)),
+                None => {
+                    // No year: a line across the plot at the final target.
+                    chart
+                        .draw_series(std::iter::once(DashedPathElement::new(
+                            vec![(x_start, v), (x_end, v)],
+                            8,
+                            4,
+                            ORANGE.stroke_width(1),
+                        )))
+                        .map_err(err)?;
+                    chart.backend_coord(&(x_end, v))
+                }
+            };
+            root.draw(&TriangleMarker::new((px, py), 6, ORANGE.filled()))
+                .map_err(err)?;
+            root.draw(&Text::new(
+                format!("最終目標 {}", value_label(v, unit)),
+                (px + 4, py - 10),
+                font(SMALL_PX, TEXT).pos(Pos::new(HPos::Right, VPos::Bottom)),
+            ))
+            .map_err(err)?;
+        }
+        for run in runs(&actuals).into_iter().filter(|r| r.len() > 1) {
+            chart
+                .draw_series(LineSeries::new(run, BLUE.stroke_width(2)))
+                .map_err(err)?;
+        }
+        chart
+            .draw_series(
+                actuals
+                    .iter()
+                    .map(|(&y, &v)| Circle::new((x_of(y), v), 4, BLUE.filled())),
+            )
+            .map_err(err)?;
+
+        // Legend, two entries a row, then the notes.
+        let col_w = (W as i32 - 2 * PAD) / 2;
+        let legend_top = plot_bottom + 8;
+        for (i, (key, label)) in keys.iter().enumerate() {
+            let col = (i % 2) as i32;
+            let row = (i / 2) as i32;
+            let x = PAD + col * col_w;
+            let y = legend_top + row * LEGEND_ROW + LEGEND_ROW / 2;
+            draw_key(&root, *key, (x + 16, y))?;
+            root.draw(&Text::new(
+                label.clone(),
+                (x + 38, y),
+                font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
+        let notes_top = legend_top + legend_rows * LEGEND_ROW;
+        for (i, line) in note_lines.iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (PAD, notes_top + i as i32 * NOTE_ROW + 2),
+                font(SMALL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
+            ))
+            .map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    let title = format!("{}の目標値と実績値の推移（グラフ）", ind.name);
+    let desc = describe(ind, config, &notes);
+    Ok(Some(Chart::new(id, title, desc, &raw)))
+}
+
+/// 「最終目標（R9）」, or without the year when none is stated.
+fn dated_label(label: &str, year: Option<i32>) -> String {
+    match year.and_then(|y| FiscalYear::new(i64::from(y)).ok()) {
+        Some(y) => format!("{label}（{}）", y.short_wareki()),
+        None => label.to_string(),
+    }
+}
+
+/// A plotted value with its unit, grouped: 「2,700人」.
+fn value_label(v: f64, unit: Option<&str>) -> String {
+    format!("{}{}", tick(v), unit.unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_years_break_the_line() {
+        let p: Points = [(2021, 1.0), (2022, 2.0), (2024, 4.0)]
+            .into_iter()
+            .collect();
+        let r = runs(&p);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].len(), 2);
+        assert_eq!(r[1], vec![(4048, 4.0)]);
+    }
+
+    #[test]
+    fn y_range_starts_at_zero_only_when_it_helps() {
+        assert_eq!(y_range(&[2700.0, 3083.0]).0, 2700.0 - 383.0 * 0.12);
+        assert_eq!(y_range(&[1.0, 40.0]).0, 0.0);
+        let (lo, hi) = y_range(&[10.0]);
+        assert!(lo < 10.0 && hi > 10.0);
+        assert_eq!(y_range(&[]), (0.0, 1.0));
+    }
+}
