@@ -61,6 +61,7 @@ struct Row {
 
 /// Draws rows of bars with an x axis under them; `legend` names the fills.
 fn draw(
+    kind: &str,
     rows: &[Row],
     integer: bool,
     axis_title: &str,
@@ -176,7 +177,7 @@ fn draw(
         }
         root.present().map_err(err)?;
     }
-    Ok(Chart::new(id, title, desc, &raw))
+    Ok(Chart::new(kind, id, title, desc, &raw))
 }
 
 /// Tick values for an axis from 0 whose data reach `max`: steps of 1, 2 or 5 × 10ⁿ, at most five
@@ -285,6 +286,7 @@ pub fn budget_chart(
         parts.join("、")
     );
     draw(
+        "budget",
         &drawn,
         false,
         &format!("金額（単位：{}）", unit.label()),
@@ -382,5 +384,14 @@ pub fn status_chart(counts: &[StatusCount], subject: &str, id: &str) -> Result<C
         .collect();
     let title = format!("{subject}の達成状況別の指標数（グラフ）");
     let desc = format!("{subject}の指標{total}件の達成状況：{}。", parts.join("、"));
-    draw(&rows, true, "指標の数（件）", &[], id, title, desc)
+    draw(
+        "status",
+        &rows,
+        true,
+        "指標の数（件）",
+        &[],
+        id,
+        title,
+        desc,
+    )
 }

@@ -579,7 +579,7 @@ pub fn indicator_chart(
     }
     let title = format!("{}の目標値と実績値の推移（グラフ）", ind.name);
     let desc = describe(ind, config, &notes);
-    Ok(Some(Chart::new(id, title, desc, &raw)))
+    Ok(Some(Chart::new("indicator", id, title, desc, &raw)))
 }
 
 /// 「最終目標（R9）」, or without the year when none is stated.

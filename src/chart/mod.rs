@@ -29,7 +29,8 @@ use crate::model::Direction;
 use crate::value::Value;
 use serde::Serialize;
 
-/// A finished chart.
+/// A finished chart. Its root `<svg>` has the classes `chart` and `chart-indicator`,
+/// `chart-budget` or `chart-status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Chart {
     /// The prefix of every id in the SVG (the `<title>` is `{id}-title`, the `<desc>` `{id}-desc`).
@@ -43,8 +44,8 @@ pub struct Chart {
 }
 
 impl Chart {
-    fn new(id: &str, title: String, desc: String, raw: &str) -> Chart {
-        let svg = svg::finish(raw, id, &title, &desc);
+    fn new(kind: &str, id: &str, title: String, desc: String, raw: &str) -> Chart {
+        let svg = svg::finish(raw, kind, id, &title, &desc);
         Chart {
             id: id.to_string(),
             title,
@@ -336,6 +337,7 @@ mod tests {
         let root = c.svg.lines().next().unwrap();
         assert!(root.starts_with("<svg "));
         assert!(root.contains("role=\"img\""));
+        assert!(root.contains("class=\"chart chart-indicator\""));
         assert!(root.contains("aria-labelledby=\"x-title x-desc\""));
         assert!(root.contains("viewBox=\"0 0 400 "));
         assert!(!root.contains(" width=") && !root.contains(" height="));

@@ -113,11 +113,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Turns plotters' SVG into the inline SVG pages embed: the root gets `role="img"`, a viewBox
+/// Turns plotters' SVG into the inline SVG pages embed: the root gets `role="img"`, the classes
+/// `chart chart-{kind}`, a viewBox
 /// instead of a fixed size, `aria-labelledby` pointing at a `<title>` and a `<desc>` whose ids
 /// start with `id`; font sizes are rounded to what was asked for and the default attributes
 /// (`opacity="1"`) dropped.
-pub(crate) fn finish(raw: &str, id: &str, title: &str, desc: &str) -> String {
+pub(crate) fn finish(raw: &str, kind: &str, id: &str, title: &str, desc: &str) -> String {
     let body = match raw.find('>') {
         Some(i) if raw.starts_with("<svg") => &raw[i + 1..],
         _ => raw,
@@ -126,8 +127,9 @@ pub(crate) fn finish(raw: &str, id: &str, title: &str, desc: &str) -> String {
     let id = escape(id);
     let mut out = String::with_capacity(raw.len() + title.len() + desc.len() + 256);
     out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{}\" class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{}\" class=\"chart chart-{}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
         escape(&viewbox),
+        escape(kind),
         escape(title),
         escape(desc)
     ));
