@@ -153,7 +153,9 @@ pub struct AssessmentView {
     pub mark: String,
     /// The grade or state in words: 「概ね達成（80%以上）」「未測定」.
     pub label: String,
-    /// Whether the target is met, in words: 「目標達成」「目標未達成」; empty when unassessed.
+    /// Whether the target is met, in words (「目標未達成」), when the grade's label does not say it
+    /// already (「概ね達成（80%以上）」 needs it; 「目標達成」「未達成（50%未満）」 do not); empty when
+    /// unassessed.
     pub verdict: String,
     /// The formula used, when assessed.
     pub formula: Option<String>,
@@ -169,7 +171,7 @@ pub struct AssessmentView {
 impl AssessmentView {
     /// The whole 達成状況 as one line of text: 「○ 概ね達成（80%以上）・目標未達成」.
     pub fn summary(&self) -> String {
-        if self.verdict.is_empty() || self.verdict == self.label {
+        if self.verdict.is_empty() {
             format!("{} {}", self.mark, self.label)
         } else {
             format!("{} {}・{}", self.mark, self.label, self.verdict)
@@ -204,6 +206,7 @@ pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
             } else {
                 "目標未達成"
             };
+            let label = g.map(|g| g.label.clone()).unwrap_or_else(|| verdict.into());
             AssessmentView {
                 rate: a.rate_display().map(|r| percent(&r)),
                 no_rate: match formula {
@@ -216,8 +219,13 @@ pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
                     "not-achieved"
                 },
                 mark: g.map(|g| g.mark.clone()).unwrap_or_default(),
-                label: g.map(|g| g.label.clone()).unwrap_or_else(|| verdict.into()),
-                verdict: verdict.into(),
+                // 「概ね達成」 is not achieved: say so, unless the grade's own words already do.
+                verdict: if label.contains("未達成") != *achieved && label.contains("達成") {
+                    String::new()
+                } else {
+                    verdict.into()
+                },
+                label,
                 formula: Some(formula.label().to_string()),
                 formula_ref: None,
                 target_year: target_year.map(FiscalYear::wareki),
@@ -401,6 +409,18 @@ mod tests {
         let v = assess(&i, fy(2024), &AchievementConfig::default());
         assert_eq!((v.mark.as_str(), v.label.as_str()), ("－", "該当なし"));
         assert_eq!(unassessed_mark(Unassessed::NotAssessable), "／");
+    }
+
+    #[test]
+    fn verdicts_are_not_repeated() {
+        let mut i = tenshutsu();
+        i.actuals.get_mut(&fy(2024)).unwrap().value = num("2500");
+        let v = assess(&i, fy(2024), &AchievementConfig::default());
+        assert_eq!((v.summary().as_str(), v.state), ("◎ 目標達成", "achieved"));
+        i.actuals.get_mut(&fy(2024)).unwrap().value = num("6000");
+        let v = assess(&i, fy(2024), &AchievementConfig::default());
+        assert_eq!(v.summary(), "× 未達成（50%未満）");
+        assert_eq!(v.state, "not-achieved");
     }
 
     #[test]

@@ -331,12 +331,12 @@ pub(crate) struct YearLink {
     current: bool,
 }
 
-/// Every sheet of a municipality attached to a plan node (not its descendants): each project's
-/// and action item's latest sheet.
-fn sheets_at(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, code: &str) -> Vec<SheetItem> {
+/// Every sheet of a municipality attached to a plan node (not its descendants), or with `None`
+/// to the plan without a node: each project's and action item's latest sheet.
+fn sheets_at(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, code: Option<&str>) -> Vec<SheetItem> {
     let at = |r: &Option<PlanRef>| {
         r.as_ref()
-            .is_some_and(|r| r.plan == plan.id && r.node.as_deref() == Some(code))
+            .is_some_and(|r| r.plan == plan.id && r.node.as_deref() == code)
     };
     let projects = m.projects.values().filter_map(|h| h.values().last());
     let actions = m.actions.values().filter_map(|h| h.values().last());

@@ -110,6 +110,8 @@ struct PlanTree {
     period: Option<String>,
     levels: String,
     nodes: Vec<TreeNode>,
+    /// Sheets that name the plan but no node of it.
+    sheets: Vec<SheetItem>,
 }
 
 #[derive(Serialize)]
@@ -149,7 +151,7 @@ fn tree(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, nodes: &[PlanNode]) -> V
             title: node_title(plan, n),
             href: cx.href(&routes::plan_node(m, &n.code)),
             indicators: n.indicators.len(),
-            sheets: sheets_at(cx, m, plan, &n.code),
+            sheets: sheets_at(cx, m, plan, Some(&n.code)),
             children: tree(cx, m, plan, &n.children),
         })
         .collect()
@@ -166,6 +168,7 @@ fn plan_trees(cx: &PageCx<'_>, m: &Municipality) -> Vec<PlanTree> {
                 .map(|(a, b)| format!("{}〜{}", a.long_label(), b.long_label())),
             levels: p.levels.join(" → "),
             nodes: tree(cx, m, p, &p.roots),
+            sheets: sheets_at(cx, m, p, None),
         })
         .collect()
 }
@@ -178,11 +181,7 @@ fn latest_sheets(cx: &PageCx<'_>, m: &Municipality) -> Vec<(Vec<String>, bool, S
         .filter_map(|h| h.values().last())
         .map(|p| {
             let owners = p.owners.iter().map(|o| o.label()).collect();
-            (
-                owners,
-                p.plan.as_ref().is_some_and(|r| r.node.is_some()),
-                project_item(cx, m, p),
-            )
+            (owners, p.plan.is_some(), project_item(cx, m, p))
         });
     let actions = m
         .actions
@@ -190,11 +189,7 @@ fn latest_sheets(cx: &PageCx<'_>, m: &Municipality) -> Vec<(Vec<String>, bool, S
         .filter_map(|h| h.values().last())
         .map(|a| {
             let owners = a.owners.iter().map(|o| o.label()).collect();
-            (
-                owners,
-                a.plan.as_ref().is_some_and(|r| r.node.is_some()),
-                action_item(cx, m, a),
-            )
+            (owners, a.plan.is_some(), action_item(cx, m, a))
         });
     projects.chain(actions).collect()
 }

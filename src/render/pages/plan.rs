@@ -159,7 +159,7 @@ pub(super) fn page(
         indicators: table,
         formulas,
         roadmap: roadmap(&cx, m, plan, node),
-        sheets: sheets_at(&cx, m, plan, &node.code),
+        sheets: sheets_at(&cx, m, plan, Some(&node.code)),
     };
     let heading = node_title(plan, node);
     let mut trail = muni_trail(&cx, m, None);
