@@ -9,6 +9,7 @@ pub mod build;
 pub mod chart;
 pub mod compute;
 pub mod diagnostics;
+pub mod export;
 pub mod fiscal_year;
 pub mod format;
 pub mod load;

@@ -1,0 +1,611 @@
+//! Export: the site's data as open-data attachments beside the pages — CSV files per fiscal year,
+//! per sheet and per municipality, a Frictionless `datapackage.json`, a `README.txt`, a zip of it
+//! all and `SHA256SUMS` — and the download links each page shows (「指標一覧（CSV形式、2KB）」).
+//!
+//! Pure functions: the validated model and [`crate::compute`] in, file bytes out; writing them is
+//! [`crate::build`]'s job. The KPI set is the KPI page's own ([`indicators::of_year`]) and files
+//! sit next to the pages' routes ([`routes`]), so a page and its CSV cannot disagree.
+//!
+//! Files, per municipality `{muni}`:
+//!
+//! | path | rows |
+//! |---|---|
+//! | `{muni}/{fy}/kpi.csv` | every indicator of the year (the KPI page) |
+//! | `{muni}/{fy}/projects.csv` | one per project sheet |
+//! | `{muni}/{fy}/activities.csv` | one per activity of a project sheet, with its amounts |
+//! | `{muni}/{fy}/actions.csv` | one per measure of an action item, schedule and progress |
+//! | `{muni}/{fy}/projects/{code}/indicators.csv`, `…/actions/{slug}/indicators.csv` | one per indicator per year of a sheet |
+//! | `{muni}/plan/{code}/indicators.csv` | the 目標指標 of a plan node |
+//! | `{muni}/kpi.csv`, `projects.csv`, `activities.csv`, `actions.csv`, `projects/{code}/…`, `actions/{slug}/…` | copies of the latest year, beside the latest-year pages |
+//! | `{muni}/kpi-all-years.csv` | every year's KPI rows |
+//! | `{muni}/README.txt`, `datapackage.json`, `schemas/{kind}.json`, `{muni}-csv.zip`, `SHA256SUMS` | description, package and Table Schemas, bundle, checksums |
+//!
+//! With `[csv] shift_jis = true`, every CSV also gets a Shift_JIS (CP932) copy `…-sjis.csv`; a
+//! character CP932 cannot hold fails the export, naming the sheet and the field.
+
+pub mod actions;
+pub mod archive;
+pub mod cells;
+pub mod datapackage;
+pub mod kpi;
+pub mod projects;
+pub mod readme;
+pub mod sheet;
+pub mod table;
+
+use crate::fiscal_year::FiscalYear;
+use crate::model::{Municipality, Site};
+use crate::render::routes;
+use crate::render::url::Route;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use table::{Column, Table, TableError};
+
+/// Export settings (from `[csv]` in kohyo.toml).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Also write a Shift_JIS (CP932) copy of every CSV, for systems that cannot read UTF-8.
+    pub shift_jis: bool,
+}
+
+/// One exported file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Site-relative path: `joso/2024/kpi.csv`.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A download link as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Download {
+    /// What the file is: 「指標一覧」.
+    pub title: String,
+    /// 「CSV形式」「ZIP形式」.
+    pub format: String,
+    /// 「2KB」: the actual size, rounded up.
+    pub size: String,
+    /// The whole link text: 「指標一覧（CSV形式、2KB）」.
+    pub label: String,
+    /// Site-relative path of the file.
+    pub path: String,
+}
+
+/// Everything the export produced.
+#[derive(Debug, Clone, Default)]
+pub struct Export {
+    /// Every file, in a stable order.
+    pub files: Vec<Attachment>,
+    /// The downloads each page links, by the page's route (`joso/2024/kpi/`).
+    pub downloads: BTreeMap<String, Vec<Download>>,
+}
+
+impl Export {
+    /// The downloads a page links (none for most pages).
+    pub fn downloads_for(&self, page: &Route) -> &[Download] {
+        self.downloads.get(page.as_str()).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Why the export failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportError {
+    /// The file being written.
+    pub path: String,
+    /// What went wrong.
+    pub error: ExportErrorKind,
+}
+
+/// What went wrong while exporting a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportErrorKind {
+    /// A CSV could not be written or encoded.
+    Table(TableError),
+    /// The zip could not be written.
+    Zip(String),
+    /// Two files on one path.
+    Duplicate,
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.error {
+            ExportErrorKind::Table(e) => write!(f, "{}: {e}", self.path),
+            ExportErrorKind::Zip(e) => write!(f, "cannot write {}: {e}", self.path),
+            ExportErrorKind::Duplicate => write!(
+                f,
+                "two attachments would be written to /{}: rename a sheet or plan node code",
+                self.path
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// The size as Japanese sites show it: kilobytes rounded up, 1KB at least; megabytes with one
+/// decimal (rounded up) from 1MB.
+pub fn size_label(bytes: usize) -> String {
+    const KB: usize = 1024;
+    const MB: usize = 1024 * 1024;
+    if bytes <= MB {
+        format!("{}KB", bytes.div_ceil(KB).max(1))
+    } else {
+        let tenths = (bytes * 10).div_ceil(MB);
+        format!("{}.{}MB", tenths / 10, tenths % 10)
+    }
+}
+
+/// A download link to `path`.
+pub fn download(title: &str, format: &str, path: &str, len: usize) -> Download {
+    let size = size_label(len);
+    Download {
+        label: format!("{title}（{format}、{size}）"),
+        title: title.to_string(),
+        format: format.to_string(),
+        size,
+        path: path.to_string(),
+    }
+}
+
+/// Exports every municipality.
+pub fn export_site(site: &Site, options: Options) -> Result<Export, ExportError> {
+    let mut out = Export::default();
+    for m in &site.municipalities {
+        MuniExport::new(site, m, options, &mut out).run()?;
+    }
+    let mut seen = BTreeSet::new();
+    for f in &out.files {
+        if !seen.insert(f.path.as_str()) {
+            return Err(ExportError {
+                path: f.path.clone(),
+                error: ExportErrorKind::Duplicate,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A canonical CSV of the package.
+struct Resource {
+    rel: String,
+    title: String,
+    /// Path of the schema file relative to the package.
+    schema: String,
+    bytes: Vec<u8>,
+}
+
+/// The export of one municipality.
+struct MuniExport<'a> {
+    site: &'a Site,
+    m: &'a Municipality,
+    options: Options,
+    out: &'a mut Export,
+    /// Files under the municipality's folder, relative to it, for SHA256SUMS.
+    files: Vec<(String, Vec<u8>)>,
+    resources: Vec<Resource>,
+    /// Table Schema files by path, with their columns.
+    schemas: BTreeMap<String, Vec<Column>>,
+    kinds: BTreeMap<&'static str, readme::FileKind>,
+}
+
+/// Where a CSV goes and which pages link it.
+struct Placement {
+    /// Path relative to the municipality folder.
+    rel: String,
+    /// The name of the table's shape, naming its schema file: `kpi`, `actions-2024`.
+    schema: String,
+    /// The title in the data package and README.
+    title: String,
+    /// Pages linking the file, with the link text each shows.
+    pages: Links,
+    /// The latest-year copy: its path and the pages linking it.
+    latest: Option<(String, Links)>,
+}
+
+/// Pages and the link text each shows.
+type Links = Vec<(Route, String)>;
+
+/// Every page in `routes` showing the same link text.
+fn links(routes: impl IntoIterator<Item = Route>, text: &str) -> Links {
+    routes.into_iter().map(|r| (r, text.to_string())).collect()
+}
+
+impl<'a> MuniExport<'a> {
+    fn new(site: &'a Site, m: &'a Municipality, options: Options, out: &'a mut Export) -> Self {
+        MuniExport {
+            site,
+            m,
+            options,
+            out,
+            files: Vec::new(),
+            resources: Vec::new(),
+            schemas: BTreeMap::new(),
+            kinds: BTreeMap::new(),
+        }
+    }
+
+    /// A page route's folder relative to the municipality folder: `joso/2024/kpi/` → `2024/kpi/`.
+    fn rel(&self, route: &Route) -> String {
+        let prefix = format!("{}/", self.m.slug);
+        route
+            .as_str()
+            .strip_prefix(&prefix)
+            .unwrap_or(route.as_str())
+            .to_string()
+    }
+
+    fn site_path(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.m.slug)
+    }
+
+    /// Adds a file under the municipality folder, linked from `pages` as a `format` file.
+    fn add_file(&mut self, rel: &str, bytes: Vec<u8>, format: &str, pages: &[(Route, String)]) {
+        let path = self.site_path(rel);
+        for (page, title) in pages {
+            self.out
+                .downloads
+                .entry(page.as_str().to_string())
+                .or_default()
+                .push(download(title, format, &path, bytes.len()));
+        }
+        self.files.push((rel.to_string(), bytes.clone()));
+        self.out.files.push(Attachment { path, bytes });
+    }
+
+    fn table_error(&self, rel: &str, e: TableError) -> ExportError {
+        ExportError {
+            path: self.site_path(rel),
+            error: ExportErrorKind::Table(e),
+        }
+    }
+
+    /// Writes a table as UTF-8 (and Shift_JIS when asked) where `at` says, and its latest copy.
+    fn add_csv(&mut self, table: &Table, at: Placement) -> Result<(), ExportError> {
+        if table.rows.is_empty() {
+            return Ok(());
+        }
+        let utf8 = table.to_utf8().map_err(|e| self.table_error(&at.rel, e))?;
+        let sjis = if self.options.shift_jis {
+            Some(
+                table
+                    .to_shift_jis()
+                    .map_err(|e| self.table_error(&at.rel, e))?,
+            )
+        } else {
+            None
+        };
+        let mut places = vec![(at.rel.clone(), at.pages.clone())];
+        places.extend(at.latest.clone());
+        for (rel, pages) in places {
+            self.add_file(&rel, utf8.clone(), "CSV形式", &pages);
+            if let Some(sjis) = &sjis {
+                let sjis_rel = format!("{}-sjis.csv", rel.trim_end_matches(".csv"));
+                self.add_file(&sjis_rel, sjis.clone(), "CSV形式・Shift_JIS", &pages);
+            }
+        }
+        let schema = format!("schemas/{}.json", at.schema);
+        self.schemas
+            .entry(schema.clone())
+            .or_insert_with(|| table.columns.clone());
+        self.resources.push(Resource {
+            rel: at.rel,
+            title: at.title,
+            schema,
+            bytes: utf8,
+        });
+        Ok(())
+    }
+
+    fn kind(&mut self, key: &'static str, heading: &str, row: &str, columns: Vec<Column>) {
+        self.kinds.entry(key).or_insert_with(|| readme::FileKind {
+            heading: heading.to_string(),
+            row: row.to_string(),
+            columns,
+        });
+    }
+
+    fn run(mut self) -> Result<(), ExportError> {
+        let (site, m) = (self.site, self.m);
+        let years = m.fiscal_years();
+        let latest = years.last().copied();
+        for &y in &years {
+            self.year(y, latest == Some(y))?;
+        }
+        for plan in &m.plans {
+            for (_, node) in plan.nodes() {
+                let route = routes::plan_node(m, &node.code);
+                let table = sheet::plan_node(site, m, plan, node);
+                self.add_sheet_kind(&table);
+                self.add_csv(
+                    &table,
+                    Placement {
+                        rel: format!("{}indicators.csv", self.rel(&route)),
+                        schema: "indicators".into(),
+                        title: format!(
+                            "{} {}の目標指標",
+                            plan.name,
+                            crate::render::indicators::node_title(plan, node)
+                        ),
+                        pages: links([route], "この施策の目標指標"),
+                        latest: None,
+                    },
+                )?;
+            }
+        }
+        let all = kpi::all_years(site, m);
+        self.add_csv(
+            &all,
+            Placement {
+                rel: "kpi-all-years.csv".into(),
+                schema: "kpi".into(),
+                title: "全年度の指標一覧".into(),
+                pages: links([routes::muni(m)], "全年度の指標一覧"),
+                latest: None,
+            },
+        )?;
+        if self.resources.is_empty() {
+            return Ok(());
+        }
+        self.package()
+    }
+
+    fn add_sheet_kind(&mut self, table: &Table) {
+        if !table.rows.is_empty() {
+            self.kind(
+                "3-sheet",
+                "projects/{シートコード}/indicators.csv・actions/{項目番号}/indicators.csv・plan/{施策コード}/indicators.csv（シートの指標）",
+                "シートの1指標の1年度（シートに目標値・実績値のある年度と、シートの報告年度）。年度ごとの値のない指標は年度を空欄にした1行",
+                table.columns.clone(),
+            );
+        }
+    }
+
+    /// The files of one fiscal year.
+    fn year(&mut self, y: FiscalYear, is_latest: bool) -> Result<(), ExportError> {
+        let (site, m) = (self.site, self.m);
+        let label = y.long_label();
+        let year_page = routes::year(m, y);
+        let year_rel = self.rel(&year_page);
+        // Latest-year copies sit in the municipality folder, linked from its page.
+        let latest = |name: &str, title: &str, mut pages: Links| {
+            pages.push((
+                routes::muni(m),
+                format!("最新年度（{}）の{title}", y.wareki()),
+            ));
+            is_latest.then(|| (name.to_string(), pages))
+        };
+
+        let t = kpi::table(site, m, y);
+        if !t.rows.is_empty() {
+            self.kind(
+                "1-kpi",
+                "kpi.csv・kpi-all-years.csv（指標一覧）",
+                "1指標の1報告年度（指標一覧のページの1行）",
+                t.columns.clone(),
+            );
+        }
+        self.add_csv(
+            &t,
+            Placement {
+                rel: format!("{year_rel}kpi.csv"),
+                schema: "kpi".into(),
+                title: format!("{label}の指標一覧"),
+                pages: links([routes::kpi(m, Some(y)), year_page.clone()], "指標一覧"),
+                latest: latest(
+                    "kpi.csv",
+                    "指標一覧",
+                    links([routes::kpi(m, None)], "指標一覧"),
+                ),
+            },
+        )?;
+        let t = projects::table(m, y);
+        if !t.rows.is_empty() {
+            self.kind(
+                "2-projects",
+                "projects.csv（事務事業一覧）",
+                "1事務事業シート",
+                t.columns.clone(),
+            );
+        }
+        self.add_csv(
+            &t,
+            Placement {
+                rel: format!("{year_rel}projects.csv"),
+                schema: "projects".into(),
+                title: format!("{label}の事務事業一覧"),
+                pages: links([year_page.clone()], "事務事業一覧"),
+                latest: latest("projects.csv", "事務事業一覧", Vec::new()),
+            },
+        )?;
+        let t = projects::activities(m, y);
+        if !t.rows.is_empty() {
+            self.kind(
+                "2-activities",
+                "activities.csv（活動別の予算額・決算額）",
+                "事務事業シートの1活動",
+                t.columns.clone(),
+            );
+        }
+        self.add_csv(
+            &t,
+            Placement {
+                rel: format!("{year_rel}activities.csv"),
+                schema: "activities".into(),
+                title: format!("{label}の事務事業の活動別予算額・決算額"),
+                pages: links([year_page.clone()], "活動別の予算額・決算額"),
+                latest: latest("activities.csv", "活動別の予算額・決算額", Vec::new()),
+            },
+        )?;
+        let t = actions::table(m, y);
+        if !t.rows.is_empty() {
+            self.kind(
+                "2-actions",
+                "actions.csv（アクション項目の取組一覧）",
+                "アクション項目の1取組内容（取組内容のない項目は1行）。「取組期間（YYYY年度）」の列は計画期間の年度ごとに1列",
+                t.columns.clone(),
+            );
+        }
+        self.add_csv(
+            &t,
+            Placement {
+                rel: format!("{year_rel}actions.csv"),
+                schema: format!("actions-{y}"),
+                title: format!("{label}のアクション項目の取組一覧"),
+                pages: links([year_page.clone()], "アクション項目の取組一覧"),
+                latest: latest("actions.csv", "アクション項目の取組一覧", Vec::new()),
+            },
+        )?;
+
+        for (code, history) in &m.projects {
+            let Some(p) = history.get(&y) else { continue };
+            let is_last = history.keys().last() == Some(&y);
+            let page = routes::project(m, Some(y), code);
+            let alias = routes::project(m, None, code);
+            let table = sheet::project(site, m, p);
+            self.add_sheet_kind(&table);
+            self.add_csv(
+                &table,
+                Placement {
+                    rel: format!("{}indicators.csv", self.rel(&page)),
+                    schema: "indicators".into(),
+                    title: format!("{label} 事務事業「{}」の指標", p.name),
+                    pages: links([page], "この事務事業の指標"),
+                    latest: is_last.then(|| {
+                        let rel = format!("{}indicators.csv", self.rel(&alias));
+                        (rel, links([alias], "この事務事業の指標"))
+                    }),
+                },
+            )?;
+        }
+        for history in m.actions.values() {
+            let Some(a) = history.get(&y) else { continue };
+            let is_last = history.keys().last() == Some(&y);
+            let page = routes::action(m, Some(y), &a.key);
+            let alias = routes::action(m, None, &a.key);
+            let table = sheet::action(site, m, a);
+            self.add_sheet_kind(&table);
+            self.add_csv(
+                &table,
+                Placement {
+                    rel: format!("{}indicators.csv", self.rel(&page)),
+                    schema: "indicators".into(),
+                    title: format!("{label} アクション項目 {} {}のKPI", a.number, a.title),
+                    pages: links([page], "このアクション項目のKPI"),
+                    latest: is_last.then(|| {
+                        let rel = format!("{}indicators.csv", self.rel(&alias));
+                        (rel, links([alias], "このアクション項目のKPI"))
+                    }),
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// README.txt, datapackage.json, the zip and SHA256SUMS.
+    fn package(mut self) -> Result<(), ExportError> {
+        let (site, m) = (self.site, self.m);
+        let muni_page = |text: &str| links([routes::muni(m)], text);
+        let listed: Vec<readme::Listed> = self
+            .resources
+            .iter()
+            .map(|r| readme::Listed {
+                path: r.rel.clone(),
+                title: r.title.clone(),
+            })
+            .collect();
+        let kinds: Vec<readme::FileKind> = self.kinds.values().cloned().collect();
+        let readme = readme::bytes(&readme::text(
+            site,
+            m,
+            &listed,
+            &kinds,
+            self.options.shift_jis,
+        ));
+        let resources: Vec<datapackage::Resource<'_>> = self
+            .resources
+            .iter()
+            .map(|r| datapackage::Resource {
+                path: &r.rel,
+                title: &r.title,
+                schema: &r.schema,
+                bytes: &r.bytes,
+            })
+            .collect();
+        let package = datapackage::descriptor(m, &site.config.title, &resources);
+        let schemas: Vec<(String, Vec<u8>)> = self
+            .schemas
+            .iter()
+            .map(|(path, columns)| (path.clone(), datapackage::schema(columns)))
+            .collect();
+        let mut entries: Vec<(&str, &[u8])> = vec![
+            ("README.txt", readme.as_slice()),
+            ("datapackage.json", package.as_slice()),
+        ];
+        entries.extend(schemas.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+        entries.extend(
+            self.resources
+                .iter()
+                .map(|r| (r.rel.as_str(), r.bytes.as_slice())),
+        );
+        let zip_name = format!("{}-csv.zip", m.slug);
+        let zip = archive::zip(&entries).map_err(|e| ExportError {
+            path: self.site_path(&zip_name),
+            error: ExportErrorKind::Zip(e),
+        })?;
+        self.add_file(&zip_name, zip, "ZIP形式", &muni_page("CSVファイル一式"));
+        self.add_file(
+            "datapackage.json",
+            package,
+            "JSON形式",
+            &muni_page("データパッケージの定義"),
+        );
+        for (path, bytes) in schemas {
+            self.add_file(&path, bytes, "JSON形式", &[]);
+        }
+        self.add_file(
+            "README.txt",
+            readme,
+            "テキスト形式",
+            &muni_page("CSVファイルの説明"),
+        );
+        let listed: Vec<(&str, &[u8])> = self
+            .files
+            .iter()
+            .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))
+            .collect();
+        let sums = archive::sha256sums(&listed);
+        self.add_file(
+            "SHA256SUMS",
+            sums,
+            "テキスト形式",
+            &muni_page("SHA-256チェックサム"),
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_round_up_to_whole_kilobytes() {
+        assert_eq!(size_label(0), "1KB");
+        assert_eq!(size_label(1), "1KB");
+        assert_eq!(size_label(1024), "1KB");
+        assert_eq!(size_label(1025), "2KB");
+        assert_eq!(size_label(2048), "2KB");
+        assert_eq!(size_label(1024 * 1024), "1024KB");
+        assert_eq!(size_label(1024 * 1024 + 1), "1.1MB");
+        assert_eq!(size_label(5 * 1024 * 1024), "5.0MB");
+    }
+
+    #[test]
+    fn links_read_as_japanese_sites_write_them() {
+        let d = download("指標一覧", "CSV形式", "joso/2024/kpi.csv", 1500);
+        assert_eq!(d.label, "指標一覧（CSV形式、2KB）");
+    }
+}
