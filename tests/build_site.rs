@@ -489,3 +489,113 @@ fn the_command_builds_quietly_and_fails_with_status_1() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nothing was written"));
 }
+
+#[test]
+fn every_part_of_a_full_project_sheet_is_shown() {
+    let site = copy_sample();
+    fs::write(
+        site.path().join("content/joso/2024/projects/full.toml"),
+        r#"fiscal_year = 2024
+code = "full"
+name = "全項目テスト事業"
+owners = [{ department = "総務部", section = "総務課" }]
+plan = "kouki"
+plan_node = "Ⅶ-1-3"
+start_year = "平成3年度"
+end_year = "なし"
+money_unit = "円"
+
+[[sections]]
+heading = "概要"
+body = """
+## 小見出し
+
+| 年度 | 件数 |
+|---|--:|
+| R6 | 3 |
+
+本文[^1]
+
+[^1]: 注記
+"""
+
+[[activities]]
+name = "活動A"
+years = ["R6"]
+budget = 1592000
+settlement = "－"
+
+[[outcomes]]
+name = "維持する指標"
+unit = "%"
+direction = "維持"
+targets = { R6 = 61 }
+actuals = { R6 = 62 }
+
+[[outcomes]]
+name = "言葉の目標"
+direction = "増加"
+targets = { R6 = "実施" }
+actuals = { R6 = "実施" }
+
+[cost]
+total = 1592000
+specific_revenue = 592000
+net = 1000000
+
+[staffing]
+full_time = 1.5
+part_time = 0
+tasks = [{ name = "窓口受付", share_percent = 60, routine = true, difficulty = "低" }]
+
+[review]
+reflection = "振り返りの本文"
+room_for_improvement = ["コスト"]
+direction = "拡充"
+direction_text = "方向性の本文"
+"#,
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let (report, result) = build(site.path(), None);
+    result.unwrap_or_else(|e| panic!("{e}\n{}", report.render(false)));
+    let html = page(&out, "joso/2024/projects/full");
+    let all = text(&html);
+    for expected in [
+        "平成3年度（1991年度）〜終了年度なし",
+        "総務部 総務課",
+        "1,592,000円",
+        "1,000,000円",
+        "592,000円",
+        "1.5人",
+        "0人",
+        "窓口受付",
+        "60%",
+        "定型",
+        "コスト：チェックあり",
+        "活動：チェックなし",
+        "区分：拡充",
+        "方向性の本文",
+        "振り返りの本文",
+        "率なし（許容幅で判定）",
+        "評価なし",
+        "概要の表1",
+    ] {
+        assert!(all.contains(expected), "{expected} missing");
+    }
+    assert!(
+        html.contains("<h3>小見出し</h3>"),
+        "Markdown headings sit below the section"
+    );
+    assert!(html.contains("<th scope=\"col\">年度</th>"));
+    assert!(html.contains("id=\"s0-fn-1\""));
+    assert!(text(row_with(&html, "維持する指標")).contains("◎ 目標達成"));
+    // The settlement 「－」 is 該当なし, not blank.
+    let input = row_with(&html, "活動A</th>");
+    assert!(
+        input.contains("<span class=\"vh\">該当なし</span>"),
+        "{input}"
+    );
+    // The plan node lists the sheet.
+    assert!(page(&out, "joso/plan/Ⅶ-1-3").contains("全項目テスト事業"));
+}
