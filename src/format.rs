@@ -284,6 +284,18 @@ pub struct SiteFile {
     /// Size limits that protect the build from absurd input.
     #[serde(default)]
     pub limits: LimitsDef,
+    /// The CSV attachments.
+    #[serde(default)]
+    pub csv: CsvDef,
+}
+
+/// `[csv]` in kohyo.toml.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CsvDef {
+    /// Also write a Shift_JIS (CP932) copy of every CSV (kpi-sjis.csv …) for systems that cannot read UTF-8 (default false). A character CP932 cannot hold (𠮷, emoji) then fails the build, naming the sheet and the field.
+    #[serde(default)]
+    pub shift_jis: bool,
 }
 
 /// `[achievement]` in kohyo.toml.

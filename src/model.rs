@@ -35,6 +35,15 @@ pub struct Config {
     pub base_url: Option<String>,
     /// 達成率 settings.
     pub achievement: AchievementConfig,
+    /// CSV attachment settings.
+    pub csv: CsvConfig,
+}
+
+/// How the CSV attachments are written (`[csv]` in kohyo.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CsvConfig {
+    /// Also write a Shift_JIS (CP932) copy of every CSV.
+    pub shift_jis: bool,
 }
 
 /// How 達成率 is computed, site-wide.

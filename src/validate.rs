@@ -30,6 +30,7 @@ pub fn validate(loaded: Loaded, report: &mut Report) -> Option<Site> {
             description: None,
             base_url: None,
             achievement: AchievementConfig::default(),
+            csv: CsvConfig::default(),
         },
     };
     let municipalities: Vec<Municipality> = loaded
@@ -86,6 +87,9 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
         description: f.description.clone(),
         base_url,
         achievement,
+        csv: CsvConfig {
+            shift_jis: f.csv.shift_jis,
+        },
     }
 }
 
