@@ -1,13 +1,15 @@
-//! `kohyo build`: load and validate the site exactly as [`crate::check`] does, render it, and
-//! write the result atomically.
+//! `kohyo build`: load and validate the site exactly as [`crate::check`] does, export its data
+//! files, render it, and write the result atomically.
 //!
-//! The steps, in order: [`crate::check`] → [`Theme::load`] → [`render::render_site`] →
+//! The steps, in order: [`crate::check`] → [`export::export_site`] (CSV, data package, zip; the
+//! pages link them with their sizes) → [`Theme::load`] → [`render::render_site_with`] →
 //! [`write_atomically`]. Nothing is written unless every step succeeds: the site is rendered into
 //! memory, written into a sibling folder `{output}.kohyo-tmp-{pid}`, and only then swapped in
 //! with renames, so a failed build leaves the previous output as it was.
 
 use crate::diagnostics::Report;
-use crate::render::{self, Rendered, theme::Theme};
+use crate::export::{self, Export};
+use crate::render::{self, Rendered, RenderedSite, theme::Theme, url::Route};
 use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -20,6 +22,8 @@ use std::time::{Duration, Instant};
 pub struct BuildSummary {
     /// HTML pages.
     pub pages: usize,
+    /// Data files (CSV, data package, zip, checksums).
+    pub attachments: usize,
     /// Project sheets (one per project per year).
     pub projects: usize,
     /// Action item reports.
@@ -36,8 +40,9 @@ impl fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "built {} pages from {} sheets ({} projects, {} action items) into {} in {:.2} s",
+            "built {} pages and {} data files from {} sheets ({} projects, {} action items) into {} in {:.2} s",
             self.pages,
+            self.attachments,
             self.projects + self.actions,
             self.projects,
             self.actions,
@@ -92,16 +97,25 @@ pub fn build(root: &Path, output: Option<&Path>) -> (Report, Result<BuildSummary
             return (report, Err(e));
         }
     };
-    let result = Theme::load(root)
-        .and_then(|theme| render::render_site(&site, &theme))
-        .and_then(|rendered| {
-            write_atomically(root, &output, &rendered.files)?;
-            Ok(rendered)
+    let options = export::Options {
+        shift_jis: site.config.csv.shift_jis,
+    };
+    let result = export::export_site(&site, options)
+        .map_err(anyhow::Error::from)
+        .and_then(|export| {
+            let theme = Theme::load(root)?;
+            let rendered = render::render_site_with(&site, &theme, &export.downloads)?;
+            with_attachments(rendered, export)
         })
-        .map(|rendered| {
+        .and_then(|(rendered, attachments)| {
+            write_atomically(root, &output, &rendered.files)?;
+            Ok((rendered, attachments))
+        })
+        .map(|(rendered, attachments)| {
             let summary = crate::Summary::of(&site);
             BuildSummary {
                 pages: rendered.pages,
+                attachments,
                 projects: summary.projects,
                 actions: summary.actions,
                 files: rendered.files.len(),
@@ -111,6 +125,28 @@ pub fn build(root: &Path, output: Option<&Path>) -> (Report, Result<BuildSummary
         })
         .map_err(BuildError::Failed);
     (report, result)
+}
+
+/// Adds the exported files to the rendered site, refusing one that would overwrite a page (a plan
+/// node coded `kpi.csv` …). Returns the site and how many files were added.
+fn with_attachments(mut site: RenderedSite, export: Export) -> Result<(RenderedSite, usize)> {
+    let taken: BTreeSet<PathBuf> = site.files.iter().map(|f| f.route.output_path()).collect();
+    let count = export.files.len();
+    for a in export.files {
+        let route = Route::file(&a.path);
+        if taken.contains(&route.output_path()) {
+            bail!(
+                "the data file /{} would overwrite a page of the same name",
+                a.path
+            );
+        }
+        site.files.push(Rendered {
+            route,
+            bytes: a.bytes,
+        });
+    }
+    site.files.sort_by(|a, b| a.route.cmp(&b.route));
+    Ok((site, count))
 }
 
 /// Writes `files` into `output`, replacing what was there only once every file is written.

@@ -37,7 +37,7 @@ use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Site};
 use crate::render::routes;
 use crate::render::url::Route;
-use serde::Serialize;
+pub use crate::render::{Download, Downloads};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use table::{Column, Table, TableError};
@@ -58,28 +58,13 @@ pub struct Attachment {
     pub bytes: Vec<u8>,
 }
 
-/// A download link as a page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Download {
-    /// What the file is: 「指標一覧」.
-    pub title: String,
-    /// 「CSV形式」「ZIP形式」.
-    pub format: String,
-    /// 「2KB」: the actual size, rounded up.
-    pub size: String,
-    /// The whole link text: 「指標一覧（CSV形式、2KB）」.
-    pub label: String,
-    /// Site-relative path of the file.
-    pub path: String,
-}
-
 /// Everything the export produced.
 #[derive(Debug, Clone, Default)]
 pub struct Export {
     /// Every file, in a stable order.
     pub files: Vec<Attachment>,
     /// The downloads each page links, by the page's route (`joso/2024/kpi/`).
-    pub downloads: BTreeMap<String, Vec<Download>>,
+    pub downloads: Downloads,
 }
 
 impl Export {

@@ -54,6 +54,24 @@ pub struct RenderedSite {
     pub pages: usize,
 }
 
+/// A file a page offers for download, as Japanese sites list it: 「指標一覧（CSV形式、2KB）」.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Download {
+    /// What the file is: 「指標一覧」.
+    pub title: String,
+    /// 「CSV形式」「ZIP形式」.
+    pub format: String,
+    /// 「2KB」: the actual size, rounded up.
+    pub size: String,
+    /// The whole link text: 「指標一覧（CSV形式、2KB）」.
+    pub label: String,
+    /// Site-relative path of the file: `joso/2024/kpi.csv`.
+    pub path: String,
+}
+
+/// The downloads each page offers, by the page's route (`joso/2024/kpi/`).
+pub type Downloads = BTreeMap<String, Vec<Download>>;
+
 /// A link as templates show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
@@ -194,6 +212,8 @@ pub struct Meta {
     pub breadcrumbs: Vec<Link>,
     /// The municipality's own navigation, on its pages.
     pub local_nav: Option<LocalNav>,
+    /// Files the page offers for download (its CSV attachments), with format and size.
+    pub downloads: Vec<Link>,
 }
 
 /// A municipality's navigation: its top page, its years and its KPI table.
@@ -228,8 +248,21 @@ impl Meta {
             canonical: None,
             breadcrumbs,
             local_nav: None,
+            downloads: Vec::new(),
             heading,
         }
+    }
+
+    /// Adds the files the page offers for download.
+    pub fn with_downloads(mut self, cx: &PageCx<'_>, downloads: &Downloads) -> Meta {
+        let here = downloads
+            .get(cx.route.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        self.downloads = here
+            .iter()
+            .map(|d| Link::new(d.label.clone(), cx.href(&Route::file(&d.path))))
+            .collect();
+        self
     }
 
     /// Adds the municipality's navigation.
@@ -312,12 +345,17 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-/// Renders the whole site with a compiled theme.
+/// Renders the whole site with a compiled theme, without download links.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<RenderedSite> {
+    render_site_with(site, theme, &Downloads::new())
+}
+
+/// Renders the whole site with a compiled theme; pages link the files `downloads` lists for them.
+pub fn render_site_with(site: &Site, theme: &Theme, downloads: &Downloads) -> Result<RenderedSite> {
     let jobs = pages::jobs(site)?;
     let mut files: Vec<Rendered> = jobs
         .par_iter()
-        .map(|job| job.render(site, theme))
+        .map(|job| job.render(site, theme, downloads))
         .collect::<Result<Vec<_>>>()?;
     let pages = files.len();
     if let Some(sitemap) = pages::sitemap(site, theme, &jobs)? {

@@ -9,7 +9,7 @@ use crate::model::{Action, Municipality, Site};
 use crate::render::display;
 use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
-use crate::render::{Meta, PageCx, Rendered, render_template, routes};
+use crate::render::{Downloads, Meta, PageCx, Rendered, render_template, routes};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -176,6 +176,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
 pub(super) fn page(
     site: &Site,
     theme: &Theme,
+    downloads: &Downloads,
     m: &Municipality,
     a: &Action,
     alias: bool,
@@ -190,7 +191,9 @@ pub(super) fn page(
     let heading = format!("{} {}", a.number, a.title);
     let mut trail = muni_trail(&cx, m, Some(a.fiscal_year));
     trail.push(here(&cx, heading.clone()));
-    let mut meta = Meta::new(&cx, heading.clone(), trail).with_muni_nav(&cx, m);
+    let mut meta = Meta::new(&cx, heading.clone(), trail)
+        .with_muni_nav(&cx, m)
+        .with_downloads(&cx, downloads);
     meta.title = format!(
         "{heading}（{}） | {} | {}",
         a.fiscal_year.long_label(),

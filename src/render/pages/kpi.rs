@@ -7,7 +7,7 @@ use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Site};
 use crate::render::indicators::{self, Counts, FormulaNote, KpiRow};
 use crate::render::theme::Theme;
-use crate::render::{Meta, PageCx, Rendered, render_template, routes};
+use crate::render::{Downloads, Meta, PageCx, Rendered, render_template, routes};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -26,6 +26,7 @@ struct KpiPage {
 pub(super) fn page(
     site: &Site,
     theme: &Theme,
+    downloads: &Downloads,
     m: &Municipality,
     y: FiscalYear,
     alias: bool,
@@ -61,7 +62,9 @@ pub(super) fn page(
     let heading = format!("{} {}の指標一覧", m.name, y.long_label());
     let mut trail = muni_trail(&cx, m, Some(y));
     trail.push(here(&cx, "指標一覧"));
-    let mut meta = Meta::new(&cx, heading, trail).with_muni_nav(&cx, m);
+    let mut meta = Meta::new(&cx, heading, trail)
+        .with_muni_nav(&cx, m)
+        .with_downloads(&cx, downloads);
     if alias {
         meta.canonical = Some(canonical(&cx, &yeared));
     }

@@ -12,7 +12,7 @@ use super::display;
 use super::indicators::{self, node_title};
 use super::theme::Theme;
 use super::url::Route;
-use super::{Link, PageCx, Rendered, routes};
+use super::{Downloads, Link, PageCx, Rendered, routes};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Municipality, Owner, Plan, PlanNode, PlanRef, Project, Site};
 use anyhow::Result;
@@ -75,18 +75,18 @@ pub(crate) fn jobs(site: &Site) -> Result<Vec<Job<'_>>> {
 
 impl Job<'_> {
     /// Renders the page.
-    pub(crate) fn render(&self, site: &Site, theme: &Theme) -> Result<Rendered> {
+    pub(crate) fn render(&self, site: &Site, theme: &Theme, dl: &Downloads) -> Result<Rendered> {
         match *self {
             Job::Home => site::home(site, theme),
             Job::Legend => site::legend(site, theme),
             Job::Accessibility => site::accessibility(site, theme),
             Job::NotFound => site::not_found(site, theme),
-            Job::Municipality(m) => municipality::index(site, theme, m),
-            Job::Year(m, y) => municipality::year(site, theme, m, y),
-            Job::Kpi(m, y, alias) => kpi::page(site, theme, m, y, alias),
-            Job::Project(m, p, alias) => project::page(site, theme, m, p, alias),
-            Job::Action(m, a, alias) => action::page(site, theme, m, a, alias),
-            Job::PlanNode(m, plan, node) => plan::page(site, theme, m, plan, node),
+            Job::Municipality(m) => municipality::index(site, theme, dl, m),
+            Job::Year(m, y) => municipality::year(site, theme, dl, m, y),
+            Job::Kpi(m, y, alias) => kpi::page(site, theme, dl, m, y, alias),
+            Job::Project(m, p, alias) => project::page(site, theme, dl, m, p, alias),
+            Job::Action(m, a, alias) => action::page(site, theme, dl, m, a, alias),
+            Job::PlanNode(m, plan, node) => plan::page(site, theme, dl, m, plan, node),
         }
     }
 

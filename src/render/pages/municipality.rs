@@ -9,7 +9,7 @@ use crate::model::{Municipality, Plan, PlanNode, Site};
 use crate::render::display::{self, AssessmentView};
 use crate::render::indicators::{self, Counts};
 use crate::render::theme::Theme;
-use crate::render::{Link, Meta, PageCx, Rendered, render_template, routes};
+use crate::render::{Downloads, Link, Meta, PageCx, Rendered, render_template, routes};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -266,7 +266,12 @@ fn status_order(a: &AssessmentView) -> usize {
 }
 
 /// `/{muni}/`.
-pub(super) fn index(site: &Site, theme: &Theme, m: &Municipality) -> Result<Rendered> {
+pub(super) fn index(
+    site: &Site,
+    theme: &Theme,
+    downloads: &Downloads,
+    m: &Municipality,
+) -> Result<Rendered> {
     let cx = PageCx::new(site, routes::muni(m));
     let years = m
         .fiscal_years()
@@ -304,8 +309,9 @@ pub(super) fn index(site: &Site, theme: &Theme, m: &Municipality) -> Result<Rend
             .map(|(_, _, s)| s.clone())
             .collect(),
     };
-    let meta =
-        Meta::new(&cx, m.name.clone(), vec![here(&cx, m.name.clone())]).with_muni_nav(&cx, m);
+    let meta = Meta::new(&cx, m.name.clone(), vec![here(&cx, m.name.clone())])
+        .with_muni_nav(&cx, m)
+        .with_downloads(&cx, downloads);
     render_template(theme, &cx, "municipality.html", &meta, &view)
 }
 
@@ -327,6 +333,7 @@ struct YearPage {
 pub(super) fn year(
     site: &Site,
     theme: &Theme,
+    downloads: &Downloads,
     m: &Municipality,
     y: FiscalYear,
 ) -> Result<Rendered> {
@@ -366,7 +373,8 @@ pub(super) fn year(
     };
     let mut trail = muni_trail(&cx, m, None);
     trail.push(here(&cx, y.long_label()));
-    let meta =
-        Meta::new(&cx, format!("{} {}の評価", m.name, y.long_label()), trail).with_muni_nav(&cx, m);
+    let meta = Meta::new(&cx, format!("{} {}の評価", m.name, y.long_label()), trail)
+        .with_muni_nav(&cx, m)
+        .with_downloads(&cx, downloads);
     render_template(theme, &cx, "year.html", &meta, &view)
 }

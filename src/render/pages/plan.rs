@@ -6,7 +6,7 @@ use super::{PlanStep, SheetItem, here, muni_trail, node_title, plan_steps, sheet
 use crate::model::{CostTrend, Municipality, Plan, PlanNode, Site};
 use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
-use crate::render::{Link, Meta, PageCx, Rendered, render_template, routes};
+use crate::render::{Downloads, Link, Meta, PageCx, Rendered, render_template, routes};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -108,6 +108,7 @@ fn roadmap(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, node: &PlanNode) -> V
 pub(super) fn page(
     site: &Site,
     theme: &Theme,
+    downloads: &Downloads,
     m: &Municipality,
     plan: &Plan,
     node: &PlanNode,
@@ -170,7 +171,9 @@ pub(super) fn page(
         ));
     }
     trail.push(here(&cx, heading.clone()));
-    let mut meta = Meta::new(&cx, heading.clone(), trail).with_muni_nav(&cx, m);
+    let mut meta = Meta::new(&cx, heading.clone(), trail)
+        .with_muni_nav(&cx, m)
+        .with_downloads(&cx, downloads);
     meta.title = format!(
         "{heading} | {} {} | {}",
         m.name, plan.name, site.config.title

@@ -8,7 +8,7 @@ use crate::render::display::{self, CellView};
 use crate::render::indicators::{self, FormulaNote, YearTable};
 use crate::render::markdown::{self, Placement};
 use crate::render::theme::Theme;
-use crate::render::{Meta, PageCx, Rendered, render_template, routes};
+use crate::render::{Downloads, Meta, PageCx, Rendered, render_template, routes};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -315,6 +315,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> ProjectPage {
 pub(super) fn page(
     site: &Site,
     theme: &Theme,
+    downloads: &Downloads,
     m: &Municipality,
     p: &Project,
     alias: bool,
@@ -328,7 +329,9 @@ pub(super) fn page(
     let cx = PageCx::new(site, route);
     let mut trail = muni_trail(&cx, m, Some(p.fiscal_year));
     trail.push(here(&cx, p.name.clone()));
-    let mut meta = Meta::new(&cx, p.name.clone(), trail).with_muni_nav(&cx, m);
+    let mut meta = Meta::new(&cx, p.name.clone(), trail)
+        .with_muni_nav(&cx, m)
+        .with_downloads(&cx, downloads);
     meta.title = format!(
         "{}（{}） | {} | {}",
         p.name,
