@@ -90,6 +90,62 @@ fn schedule_years(m: &Municipality, a: &Action) -> Vec<FiscalYear> {
     years.into_iter().collect()
 }
 
+/// The same action item in every year it has a report.
+fn other_years(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> Vec<YearLink> {
+    let years = m.actions.get(&a.key).into_iter().flat_map(|h| h.keys());
+    years
+        .map(|y| YearLink {
+            label: y.long_label(),
+            href: cx.href(&routes::action(m, Some(*y), &a.key)),
+            current: *y == a.fiscal_year,
+        })
+        .collect()
+}
+
+fn progress(p: Option<crate::model::Progress>) -> Option<ProgressView> {
+    p.map(|p| ProgressView {
+        mark: display::progress_mark(p),
+        word: display::progress(p),
+    })
+}
+
+/// The measures against the years of the plan.
+fn schedule(m: &Municipality, a: &Action) -> Option<Schedule> {
+    let years = schedule_years(m, a);
+    (!a.measures.is_empty()).then(|| Schedule {
+        years: years.iter().map(|y| YearColumn::of(*y)).collect(),
+        rows: a
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(i, ms)| ScheduleRow {
+                label: format!("取組内容{}", i + 1),
+                title: ms.title.clone(),
+                cells: years
+                    .iter()
+                    .map(|y| ms.schedule.get(y).filter(|s| !s.trim().is_empty()).cloned())
+                    .collect(),
+                progress: progress(ms.progress),
+            })
+            .collect(),
+    })
+}
+
+/// Each measure's progress, work and next steps.
+fn measures(a: &Action) -> Vec<MeasureView> {
+    a.measures
+        .iter()
+        .enumerate()
+        .map(|(i, ms)| MeasureView {
+            label: format!("取組内容{}", i + 1),
+            title: ms.title.clone(),
+            progress: progress(ms.progress),
+            work: text(ms.work.as_ref(), 4, &format!("m{i}w"), "実施内容"),
+            improvement: text(ms.improvement.as_ref(), 4, &format!("m{i}i"), "改善点"),
+        })
+        .collect()
+}
+
 fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
     let mut goal = a.goal.as_ref().map(|g| GoalView {
         text: text(Some(&g.text), 2, "goal", "目指す姿"),
@@ -108,61 +164,15 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
             .flat_map(|t| t.rows.iter_mut())
             .filter_map(|r| r.assessment.as_mut()),
     );
-    let progress = |p: Option<crate::model::Progress>| {
-        p.map(|p| ProgressView {
-            mark: display::progress_mark(p),
-            word: display::progress(p),
-        })
-    };
-    let years = schedule_years(m, a);
-    let schedule = (!a.measures.is_empty()).then(|| Schedule {
-        years: years.iter().map(|y| YearColumn::of(*y)).collect(),
-        rows: a
-            .measures
-            .iter()
-            .enumerate()
-            .map(|(i, ms)| ScheduleRow {
-                label: format!("取組内容{}", i + 1),
-                title: ms.title.clone(),
-                cells: years
-                    .iter()
-                    .map(|y| ms.schedule.get(y).filter(|s| !s.trim().is_empty()).cloned())
-                    .collect(),
-                progress: progress(ms.progress),
-            })
-            .collect(),
-    });
-    let measures = a
-        .measures
-        .iter()
-        .enumerate()
-        .map(|(i, ms)| MeasureView {
-            label: format!("取組内容{}", i + 1),
-            title: ms.title.clone(),
-            progress: progress(ms.progress),
-            work: text(ms.work.as_ref(), 4, &format!("m{i}w"), "実施内容"),
-            improvement: text(ms.improvement.as_ref(), 4, &format!("m{i}i"), "改善点"),
-        })
-        .collect();
+    let schedule = schedule(m, a);
+    let measures = measures(a);
     ActionPage {
         number: a.number.clone(),
         title: a.title.clone(),
         year: a.fiscal_year.long_label(),
         owners: owners_label(&a.owners),
         position: plan_position(cx, m, a.plan.as_ref()),
-        years: m
-            .actions
-            .get(&a.key)
-            .map(|h| {
-                h.keys()
-                    .map(|y| YearLink {
-                        label: y.long_label(),
-                        href: cx.href(&routes::action(m, Some(*y), &a.key)),
-                        current: *y == a.fiscal_year,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        years: other_years(cx, m, a),
         sections: sections(&a.sections, "s"),
         goal,
         schedule,

@@ -104,35 +104,17 @@ fn roadmap(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, node: &PlanNode) -> V
         .collect()
 }
 
-/// `/{muni}/plan/{code}/`.
-pub(super) fn page(
-    site: &Site,
-    theme: &Theme,
-    downloads: &Downloads,
+/// The page of a node at `path` (root first, the node last).
+fn view(
+    cx: &PageCx<'_>,
     m: &Municipality,
     plan: &Plan,
     node: &PlanNode,
-) -> Result<Rendered> {
-    let cx = PageCx::new(site, routes::plan_node(m, &node.code));
-    let path = plan.find(&node.code).unwrap_or_else(|| vec![node]);
+    path: &[&PlanNode],
+) -> PlanNodePage {
     let depth = path.len().saturating_sub(1);
-    let inds: Vec<_> = node.indicators.iter().collect();
-    let latest_actual = inds.iter().flat_map(|i| i.actuals.keys().copied()).max();
-    let mut table = (!inds.is_empty()).then(|| {
-        indicators::year_table(
-            format!("{}の目標指標", node.title),
-            &inds,
-            latest_actual,
-            &site.config.achievement,
-        )
-    });
-    let formulas = indicators::number_formulas(
-        table
-            .iter_mut()
-            .flat_map(|t| t.rows.iter_mut())
-            .filter_map(|r| r.assessment.as_mut()),
-    );
-    let view = PlanNodePage {
+    let (indicators, formulas) = indicator_table(cx, node);
+    PlanNodePage {
         plan: plan.name.clone(),
         period: plan
             .period
@@ -146,7 +128,7 @@ pub(super) fn page(
             .map(|g| format!("目標{g}"))
             .collect::<Vec<_>>()
             .join("、"),
-        path: plan_steps(&cx, m, plan, &path),
+        path: plan_steps(cx, m, plan, path),
         sections: sections(&node.sections, "s"),
         children_heading: plan
             .level_name(depth + 1)
@@ -157,11 +139,47 @@ pub(super) fn page(
             .iter()
             .map(|c| Link::new(node_title(plan, c), cx.href(&routes::plan_node(m, &c.code))))
             .collect(),
-        indicators: table,
+        indicators,
         formulas,
-        roadmap: roadmap(&cx, m, plan, node),
-        sheets: sheets_at(&cx, m, plan, Some(&node.code)),
-    };
+        roadmap: roadmap(cx, m, plan, node),
+        sheets: sheets_at(cx, m, plan, Some(&node.code)),
+    }
+}
+
+/// The 目標指標 with a column per year they hold, assessed for the latest year with an actual.
+fn indicator_table(cx: &PageCx<'_>, node: &PlanNode) -> (Option<YearTable>, Vec<FormulaNote>) {
+    let inds: Vec<_> = node.indicators.iter().collect();
+    let latest_actual = inds.iter().flat_map(|i| i.actuals.keys().copied()).max();
+    let mut table = (!inds.is_empty()).then(|| {
+        indicators::year_table(
+            format!("{}の目標指標", node.title),
+            &inds,
+            latest_actual,
+            &cx.site.config.achievement,
+        )
+    });
+    let formulas = indicators::number_formulas(
+        table
+            .iter_mut()
+            .flat_map(|t| t.rows.iter_mut())
+            .filter_map(|r| r.assessment.as_mut()),
+    );
+    (table, formulas)
+}
+
+/// `/{muni}/plan/{code}/`.
+pub(super) fn page(
+    site: &Site,
+    theme: &Theme,
+    downloads: &Downloads,
+    m: &Municipality,
+    plan: &Plan,
+    node: &PlanNode,
+) -> Result<Rendered> {
+    let cx = PageCx::new(site, routes::plan_node(m, &node.code));
+    let path = plan.find(&node.code).unwrap_or_else(|| vec![node]);
+    let depth = path.len().saturating_sub(1);
+    let view = view(&cx, m, plan, node, &path);
     let heading = node_title(plan, node);
     let mut trail = muni_trail(&cx, m, None);
     for ancestor in &path[..depth] {

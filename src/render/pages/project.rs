@@ -226,6 +226,56 @@ fn activities(cx: &PageCx<'_>, p: &Project) -> Vec<ActivityView> {
         .collect()
 }
 
+/// The same project in every year it has a sheet.
+fn other_years(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> Vec<YearLink> {
+    let years = m.projects.get(&p.code).into_iter().flat_map(|h| h.keys());
+    years
+        .map(|y| YearLink {
+            label: y.long_label(),
+            href: cx.href(&routes::project(m, Some(*y), &p.code)),
+            current: *y == p.fiscal_year,
+        })
+        .collect()
+}
+
+/// 総事業費, 特定財源, 実質負担額 in the sheet's unit.
+fn cost(p: &Project) -> Option<Vec<(String, CellView)>> {
+    let unit = p.money_unit;
+    p.cost.map(|c| {
+        vec![
+            ("総事業費".to_string(), display::money(c.total, unit)),
+            (
+                "特定財源".to_string(),
+                display::money(c.specific_revenue, unit),
+            ),
+            ("実質負担額".to_string(), display::money(c.net, unit)),
+        ]
+    })
+}
+
+/// Staff in 人 and the work analysis.
+fn staffing(p: &Project) -> Option<StaffingView> {
+    let blank = || display::BLANK_TEXT.to_string();
+    p.staffing.as_ref().map(|s| StaffingView {
+        full_time: display::value(&s.full_time, Some("人")),
+        part_time: display::value(&s.part_time, Some("人")),
+        tasks: s
+            .tasks
+            .iter()
+            .map(|t| TaskView {
+                name: t.name.clone(),
+                share: display::value(&t.share_percent, Some("%")),
+                routine: match t.routine {
+                    Some(true) => "定型".into(),
+                    Some(false) => "非定型".into(),
+                    None => blank(),
+                },
+                difficulty: t.difficulty.clone().unwrap_or_else(blank),
+            })
+            .collect(),
+    })
+}
+
 fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> ProjectPage {
     let mut activities = activities(cx, p);
     let outcomes: Vec<_> = p.outcomes.iter().collect();
@@ -246,7 +296,6 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> ProjectPage {
             .flat_map(|t| t.rows.iter_mut())
             .filter_map(|r| r.assessment.as_mut()),
     );
-    let unit = p.money_unit;
     ProjectPage {
         name: p.name.clone(),
         year: p.fiscal_year.long_label(),
@@ -257,56 +306,15 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> ProjectPage {
         created: p.created.clone(),
         legal_basis: p.legal_basis.clone(),
         period: period(p),
-        money_unit: unit.label(),
+        money_unit: p.money_unit.label(),
         position: plan_position(cx, m, p.plan.as_ref()),
-        years: m
-            .projects
-            .get(&p.code)
-            .map(|h| {
-                h.keys()
-                    .map(|y| YearLink {
-                        label: y.long_label(),
-                        href: cx.href(&routes::project(m, Some(*y), &p.code)),
-                        current: *y == p.fiscal_year,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        years: other_years(cx, m, p),
         sections: sections(&p.sections, "s"),
         activities,
         outcomes,
         formulas,
-        cost: p.cost.map(|c| {
-            vec![
-                ("総事業費".to_string(), display::money(c.total, unit)),
-                (
-                    "特定財源".to_string(),
-                    display::money(c.specific_revenue, unit),
-                ),
-                ("実質負担額".to_string(), display::money(c.net, unit)),
-            ]
-        }),
-        staffing: p.staffing.as_ref().map(|s| StaffingView {
-            full_time: display::value(&s.full_time, Some("人")),
-            part_time: display::value(&s.part_time, Some("人")),
-            tasks: s
-                .tasks
-                .iter()
-                .map(|t| TaskView {
-                    name: t.name.clone(),
-                    share: display::value(&t.share_percent, Some("%")),
-                    routine: match t.routine {
-                        Some(true) => "定型".into(),
-                        Some(false) => "非定型".into(),
-                        None => display::BLANK_TEXT.into(),
-                    },
-                    difficulty: t
-                        .difficulty
-                        .clone()
-                        .unwrap_or_else(|| display::BLANK_TEXT.into()),
-                })
-                .collect(),
-        }),
+        cost: cost(p),
+        staffing: staffing(p),
         review: review(p),
     }
 }
