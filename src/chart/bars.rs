@@ -4,7 +4,7 @@
 //! is the only way to read it. A value that is blank or 「－」 draws no bar and says so.
 
 use super::history::MoneyRow;
-use super::svg::{BLUE, GREEN, GREY, GRID, ORANGE, RED, SUB, TEXT, WHITE, font, tick, wrap};
+use super::svg::{self, BLUE, GREEN, GREY, GRID, ORANGE, RED, SUB, TEXT, WHITE, font, tick, wrap};
 use super::{Chart, err};
 use crate::compute::{self, Assessment, Unassessed};
 use crate::fiscal_year::FiscalYear;
@@ -59,21 +59,31 @@ struct Row {
     bars: Vec<Bar>,
 }
 
-/// Draws rows of bars with an x axis under them; `legend` names the fills.
-fn draw(
-    kind: &str,
-    rows: &[Row],
+/// What a bar chart is: its kind (for the class), the heading and axis title it shows, whether
+/// its values are counts, and the legend of its fills.
+struct Spec<'a> {
+    kind: &'a str,
+    heading: &'a str,
+    axis_title: &'a str,
     integer: bool,
-    axis_title: &str,
-    legend: &[(Fill, &str)],
-    id: &str,
-    title: String,
-    desc: String,
-) -> Result<Chart> {
+    legend: &'a [(Fill, &'a str)],
+}
+
+/// Draws rows of bars with an x axis under them.
+fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) -> Result<Chart> {
+    let Spec {
+        kind,
+        heading,
+        axis_title,
+        integer,
+        legend,
+    } = *spec;
     let label_em = (f64::from(W) - 2.0 * f64::from(PAD) - f64::from(INSET)) / LABEL_PX;
     let wrapped: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.label, label_em)).collect();
     let legend_h = if legend.is_empty() { 0 } else { LEGEND_H };
-    let plot_top = TITLE_H + legend_h;
+    let heading = svg::heading_lines(heading, W, PAD);
+    let title_top = PAD + heading.len() as i32 * svg::HEADING_LINE;
+    let plot_top = title_top + TITLE_H + legend_h;
     let rows_h: i32 = rows
         .iter()
         .zip(&wrapped)
@@ -93,15 +103,23 @@ fn draw(
     let mut raw = String::new();
     {
         let root = SVGBackend::with_string(&mut raw, (W, height as u32)).into_drawing_area();
+        for (i, line) in heading.iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (PAD, PAD + i as i32 * svg::HEADING_LINE),
+                svg::heading_font().pos(Pos::new(HPos::Left, VPos::Top)),
+            ))
+            .map_err(err)?;
+        }
         root.draw(&Text::new(
             axis_title.to_string(),
-            (PAD, PAD),
+            (PAD, title_top + 2),
             font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
         ))
         .map_err(err)?;
         let mut x = PAD;
         for (fill, label) in legend {
-            let y = TITLE_H + LEGEND_H / 2;
+            let y = title_top + TITLE_H + LEGEND_H / 2;
             draw_bar(&root, *fill, (x, y - BAR_H / 2), (x + 24, y + BAR_H / 2))?;
             root.draw(&Text::new(
                 label.to_string(),
@@ -285,17 +303,14 @@ pub fn budget_chart(
         unit.label(),
         parts.join("、")
     );
-    draw(
-        "budget",
-        &drawn,
-        false,
-        &format!("金額（単位：{}）", unit.label()),
-        &[(budget, "予算額"), (settlement, "決算額")],
-        id,
-        title,
-        desc,
-    )
-    .map(Some)
+    let spec = Spec {
+        kind: "budget",
+        heading: "予算額と決算額",
+        axis_title: &format!("金額（単位：{}）", unit.label()),
+        integer: false,
+        legend: &[(budget, "予算額"), (settlement, "決算額")],
+    };
+    draw(&spec, &drawn, id, title, desc).map(Some)
 }
 
 /// How many indicators are in one 達成状況.
@@ -384,14 +399,12 @@ pub fn status_chart(counts: &[StatusCount], subject: &str, id: &str) -> Result<C
         .collect();
     let title = format!("{subject}の達成状況別の指標数（グラフ）");
     let desc = format!("{subject}の指標{total}件の達成状況：{}。", parts.join("、"));
-    draw(
-        "status",
-        &rows,
-        true,
-        "指標の数（件）",
-        &[],
-        id,
-        title,
-        desc,
-    )
+    let spec = Spec {
+        kind: "status",
+        heading: "達成状況別の指標数",
+        axis_title: "指標の数（件）",
+        integer: true,
+        legend: &[],
+    };
+    draw(&spec, &rows, id, title, desc)
 }

@@ -6,7 +6,7 @@
 //! its value written beside it; 現状値 a grey hollow circle with a dotted line. A year without a
 //! number is a gap in the line, never a 0, and is listed under the chart in words.
 
-use super::svg::{BLUE, GREY, GRID, ORANGE, SUB, TEXT, WHITE, font, tick, wrap};
+use super::svg::{self, BLUE, GREY, GRID, ORANGE, SUB, TEXT, WHITE, font, tick, wrap};
 use super::{Chart, direction_phrase, err, value_text};
 use crate::compute::{self, Assessment, Unassessed};
 use crate::fiscal_year::FiscalYear;
@@ -422,7 +422,9 @@ pub fn indicator_chart(
             )
         })
         .collect();
-    let plot_bottom = UNIT_H + PLOT_H + XLAB_H;
+    let heading = svg::heading_lines(&ind.name, W, PAD);
+    let top = PAD + heading.len() as i32 * svg::HEADING_LINE + UNIT_H;
+    let plot_bottom = top + PLOT_H + XLAB_H;
     let height =
         plot_bottom + 8 + legend_rows * LEGEND_ROW + note_lines.len() as i32 * NOTE_ROW + PAD;
 
@@ -442,16 +444,24 @@ pub fn indicator_chart(
             Some(u) => format!("単位：{u}"),
             None => "単位の記載なし".into(),
         };
+        for (i, line) in heading.iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (PAD, PAD + i as i32 * svg::HEADING_LINE),
+                svg::heading_font().pos(Pos::new(HPos::Left, VPos::Top)),
+            ))
+            .map_err(err)?;
+        }
         root.draw(&Text::new(
             unit_title,
-            (PAD, PAD),
+            (PAD, PAD + heading.len() as i32 * svg::HEADING_LINE + 2),
             font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
         ))
         .map_err(err)?;
         let (upper, _) = root.split_vertically(plot_bottom);
         let x_range = (x_of(years.first) - 1)..(x_of(years.last) + 1);
         let mut chart = ChartBuilder::on(&upper)
-            .margin_top(UNIT_H as u32)
+            .margin_top(top as u32)
             .margin_left(PAD as u32)
             .margin_right(16)
             .x_label_area_size(XLAB_H as u32)

@@ -2,7 +2,7 @@
 //! Japanese, number formatting for axes, escaping, and the post-processing that turns plotters'
 //! output into an accessible inline SVG.
 
-use plotters::style::{FontFamily, IntoFont, RGBColor, TextStyle};
+use plotters::style::{FontFamily, FontStyle, IntoFont, RGBColor, TextStyle};
 
 /// Body text, #1a1a1c (the theme's text colour).
 pub(crate) const TEXT: RGBColor = RGBColor(0x1a, 0x1a, 0x1c);
@@ -55,6 +55,23 @@ pub(crate) fn font(px: f64, colour: RGBColor) -> TextStyle<'static> {
     (FontFamily::SansSerif, px * 1.24)
         .into_font()
         .color(&colour)
+}
+
+/// The bold style of the heading each chart shows above itself.
+pub(crate) fn heading_font() -> TextStyle<'static> {
+    (FontFamily::SansSerif, HEADING_PX * 1.24, FontStyle::Bold)
+        .into_font()
+        .color(&TEXT)
+}
+
+/// The heading's size and line height.
+pub(crate) const HEADING_PX: f64 = 14.0;
+/// The line height of the heading.
+pub(crate) const HEADING_LINE: i32 = 20;
+
+/// The heading's lines: the chart's subject, wrapped to the chart's width less `pad` each side.
+pub(crate) fn heading_lines(text: &str, width: u32, pad: i32) -> Vec<String> {
+    wrap(text, (f64::from(width) - 2.0 * f64::from(pad)) / HEADING_PX)
 }
 
 /// The estimated width of a text in ems: full-width characters 1, the rest 0.6. Used only to lay
