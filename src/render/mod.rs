@@ -20,6 +20,7 @@
 //! | `/legend/`, `/accessibility/`, `/404.html` | site pages |
 //! | `/sitemap.xml` | only when `kohyo.toml` sets `base_url`: a sitemap must list absolute URLs |
 
+pub mod charts;
 pub mod display;
 pub mod indicators;
 pub mod markdown;

@@ -28,6 +28,7 @@ struct ActionPage {
     measures: Vec<MeasureView>,
     evaluation: String,
     formulas: Vec<FormulaNote>,
+    kpi_chart: Option<crate::chart::Chart>,
 }
 
 #[derive(Serialize)]
@@ -146,7 +147,7 @@ fn measures(a: &Action) -> Vec<MeasureView> {
         .collect()
 }
 
-fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
+fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> Result<ActionPage> {
     let mut goal = a.goal.as_ref().map(|g| GoalView {
         text: text(Some(&g.text), 2, "goal", "目指す姿"),
         kpi: g.kpi.as_ref().map(|k| {
@@ -166,7 +167,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
     );
     let schedule = schedule(m, a);
     let measures = measures(a);
-    ActionPage {
+    Ok(ActionPage {
         number: a.number.clone(),
         title: a.title.clone(),
         year: a.fiscal_year.long_label(),
@@ -179,7 +180,8 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> ActionPage {
         measures,
         evaluation: text(a.evaluation.as_ref(), 2, "ev", "総括評価"),
         formulas,
-    }
+        kpi_chart: crate::render::charts::action(m, a, cx)?,
+    })
 }
 
 /// An action item's page; `alias` renders the latest report at its short route.
@@ -213,5 +215,5 @@ pub(super) fn page(
     if alias {
         meta.canonical = Some(canonical(&cx, &yeared));
     }
-    render_template(theme, &cx, "action.html", &meta, &view(&cx, m, a))
+    render_template(theme, &cx, "action.html", &meta, &view(&cx, m, a)?)
 }

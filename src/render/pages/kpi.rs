@@ -20,6 +20,7 @@ struct KpiPage {
     formulas: Vec<FormulaNote>,
     legend_href: String,
     has_plan_indicators: bool,
+    status_chart: crate::chart::Chart,
 }
 
 /// `/{muni}/{fy}/kpi/`; `alias` renders the latest year at `/{muni}/kpi/`.
@@ -58,6 +59,7 @@ pub(super) fn page(
         has_plan_indicators: held
             .iter()
             .any(|h| matches!(h.holder, indicators::Holder::PlanNode(..))),
+        status_chart: crate::render::charts::status(m, y, &cx)?,
     };
     let heading = format!("{} {}の指標一覧", m.name, y.long_label());
     let mut trail = muni_trail(&cx, m, Some(y));

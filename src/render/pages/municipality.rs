@@ -91,6 +91,7 @@ struct MuniPage {
     by_owner: Vec<OwnerGroup>,
     by_status: Vec<StatusGroup>,
     status_year: String,
+    status_chart: Option<crate::chart::Chart>,
     unplaced: Vec<SheetItem>,
 }
 
@@ -303,6 +304,9 @@ pub(super) fn index(
             .map(|y| by_status(&cx, m, y))
             .unwrap_or_default(),
         status_year: status_year.map(FiscalYear::long_label).unwrap_or_default(),
+        status_chart: status_year
+            .map(|y| crate::render::charts::status(m, y, &cx))
+            .transpose()?,
         unplaced: sheets
             .iter()
             .filter(|(_, placed, _)| !placed)

@@ -24,6 +24,7 @@ struct PlanNodePage {
     children_heading: String,
     children: Vec<Link>,
     indicators: Option<YearTable>,
+    charts: Vec<crate::chart::Chart>,
     formulas: Vec<FormulaNote>,
     roadmap: Vec<RoadmapGroup>,
     sheets: Vec<SheetItem>,
@@ -111,10 +112,10 @@ fn view(
     plan: &Plan,
     node: &PlanNode,
     path: &[&PlanNode],
-) -> PlanNodePage {
+) -> Result<PlanNodePage> {
     let depth = path.len().saturating_sub(1);
     let (indicators, formulas) = indicator_table(cx, node);
-    PlanNodePage {
+    Ok(PlanNodePage {
         plan: plan.name.clone(),
         period: plan
             .period
@@ -140,10 +141,11 @@ fn view(
             .map(|c| Link::new(node_title(plan, c), cx.href(&routes::plan_node(m, &c.code))))
             .collect(),
         indicators,
+        charts: crate::render::charts::plan_node(node, cx)?,
         formulas,
         roadmap: roadmap(cx, m, plan, node),
         sheets: sheets_at(cx, m, plan, Some(&node.code)),
-    }
+    })
 }
 
 /// The 目標指標 with a column per year they hold, assessed for the latest year with an actual.
@@ -179,7 +181,7 @@ pub(super) fn page(
     let cx = PageCx::new(site, routes::plan_node(m, &node.code));
     let path = plan.find(&node.code).unwrap_or_else(|| vec![node]);
     let depth = path.len().saturating_sub(1);
-    let view = view(&cx, m, plan, node, &path);
+    let view = view(&cx, m, plan, node, &path)?;
     let heading = node_title(plan, node);
     let mut trail = muni_trail(&cx, m, None);
     for ancestor in &path[..depth] {

@@ -3,7 +3,9 @@
 //! indicators with 達成率, cost, staffing and the review — with links to the other years.
 
 use super::{PlanPosition, YearLink, canonical, here, muni_trail, owners_label, plan_position};
+use crate::chart::Chart;
 use crate::model::{Improvement, Municipality, Project, Section, Site};
+use crate::render::charts;
 use crate::render::display::{self, CellView};
 use crate::render::indicators::{self, FormulaNote, YearTable};
 use crate::render::markdown::{self, Placement};
@@ -78,6 +80,8 @@ struct ProjectPage {
     sections: Vec<SectionView>,
     activities: Vec<ActivityView>,
     outcomes: Option<YearTable>,
+    outcome_charts: Vec<Chart>,
+    budget_chart: Option<Chart>,
     formulas: Vec<FormulaNote>,
     cost: Option<Vec<(String, CellView)>>,
     staffing: Option<StaffingView>,
@@ -93,6 +97,7 @@ struct ActivityView {
     budget: CellView,
     settlement: CellView,
     table: Option<YearTable>,
+    charts: Vec<Chart>,
 }
 
 #[derive(Serialize)]
@@ -221,6 +226,7 @@ fn activities(cx: &PageCx<'_>, p: &Project) -> Vec<ActivityView> {
                         &cx.site.config.achievement,
                     )
                 }),
+                charts: Vec::new(),
             }
         })
         .collect()
@@ -276,8 +282,12 @@ fn staffing(p: &Project) -> Option<StaffingView> {
     })
 }
 
-fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> ProjectPage {
+fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> Result<ProjectPage> {
     let mut activities = activities(cx, p);
+    let charts = charts::project(m, p, cx)?;
+    for (a, c) in activities.iter_mut().zip(charts.activities) {
+        a.charts = c;
+    }
     let outcomes: Vec<_> = p.outcomes.iter().collect();
     let mut outcomes = (!outcomes.is_empty()).then(|| {
         indicators::year_table(
@@ -296,7 +306,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> ProjectPage {
             .flat_map(|t| t.rows.iter_mut())
             .filter_map(|r| r.assessment.as_mut()),
     );
-    ProjectPage {
+    Ok(ProjectPage {
         name: p.name.clone(),
         year: p.fiscal_year.long_label(),
         sheet_no: p.sheet_no.clone(),
@@ -312,11 +322,13 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> ProjectPage {
         sections: sections(&p.sections, "s"),
         activities,
         outcomes,
+        outcome_charts: charts.outcomes,
+        budget_chart: charts.budget,
         formulas,
         cost: cost(p),
         staffing: staffing(p),
         review: review(p),
-    }
+    })
 }
 
 /// A project sheet's page; `alias` renders the latest sheet at its short route.
@@ -350,5 +362,5 @@ pub(super) fn page(
     if alias {
         meta.canonical = Some(canonical(&cx, &yeared));
     }
-    render_template(theme, &cx, "project.html", &meta, &view(&cx, m, p))
+    render_template(theme, &cx, "project.html", &meta, &view(&cx, m, p)?)
 }
