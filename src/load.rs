@@ -299,6 +299,9 @@ fn classify(rel: &[String]) -> Result<Option<(String, Kind)>, String> {
     }
 }
 
+/// Top-level folders the site itself writes, which no municipality may take.
+pub const RESERVED_SLUGS: [&str; 4] = ["legend", "accessibility", "static", "assets"];
+
 /// A municipality slug becomes a URL path segment: lowercase ASCII letters, digits and hyphens.
 pub fn check_slug(slug: &str) -> Result<(), String> {
     let ok = !slug.is_empty()
@@ -307,7 +310,11 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-');
-    if ok {
+    if RESERVED_SLUGS.contains(&slug) {
+        Err(format!(
+            "is the name of a page the site itself publishes (/{slug}/); choose another folder name"
+        ))
+    } else if ok {
         Ok(())
     } else {
         Err(

@@ -395,19 +395,21 @@ fn attach_plan_nodes(
         });
     }
     // Codes are unique within a plan.
-    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+    // Codes are unique across all plans of a municipality: a node's page is /{muni}/plan/{code}/.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for pn in &pending {
         let mut codes = Vec::new();
         collect_codes(&pn.node, &mut codes);
         for c in codes {
-            if let Some(first) = seen.insert((pn.plan.clone(), c.clone()), pn.file.clone()) {
+            if let Some(first) = seen.insert(c.clone(), pn.file.clone()) {
                 report.push(
                     Diagnostic::error(format!(
                         "plan node code \"{c}\" is defined twice (also in {first})"
                     ))
                     .in_file(&pn.file)
                     .at(pn.span.clone())
-                    .field("code"),
+                    .field("code")
+                    .hint("node codes are unique within a municipality, across its plans: they become the URL /{municipality}/plan/{code}/"),
                 );
             }
         }

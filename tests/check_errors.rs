@@ -369,3 +369,36 @@ fn a_number_typed_with_its_unit_is_a_warning_not_silence() {
             .contains("write the number alone (90)")
     );
 }
+
+#[test]
+fn a_municipality_folder_may_not_take_a_site_page_name() {
+    let hint = assert_one(
+        "reserved_slug",
+        "content/legend/municipality.toml",
+        "expects no content",
+    );
+    assert!(
+        hint.unwrap()
+            .contains("is the name of a page the site itself publishes (/legend/)")
+    );
+}
+
+#[test]
+fn plan_node_codes_are_unique_across_plans() {
+    // The base plan "main" has node 1-1; a second plan reuses the code: both would be /testcity/plan/1-1/.
+    let errs = errors("code_in_two_plans");
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0]
+            .1
+            .contains("plan node code \"1-1\" is defined twice"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[0]
+            .2
+            .as_deref()
+            .unwrap()
+            .contains("/{municipality}/plan/{code}/")
+    );
+}
