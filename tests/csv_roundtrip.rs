@@ -765,3 +765,82 @@ fn each_municipality_has_a_package_zip_and_checksums_over_its_files() {
         }
     }
 }
+
+/// Decodes %XX escapes of a link.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn pages_link_their_files_with_format_and_actual_size() {
+    let root = sample_root();
+    let (_dir, out) = build_site(&root);
+    let mut links = 0;
+    for page in [
+        "joso",
+        "joso/2024",
+        "joso/2024/kpi",
+        "joso/kpi",
+        "joso/2024/projects/124",
+        "joso/projects/koiki-gyosei",
+        "shimotsuma",
+        "shimotsuma/plan/6-1",
+        "tsukubamirai/2024",
+        "tsukubamirai/2024/actions/1-1",
+    ] {
+        let html = fs::read_to_string(out.join(page).join("index.html")).unwrap();
+        let at = html
+            .find("<section class=\"downloads\"")
+            .unwrap_or_else(|| panic!("/{page}/ has no download section"));
+        let section = &html[at..at + html[at..].find("</section>").unwrap()];
+        let mut found = 0;
+        for (i, _) in section.match_indices("<a href=\"") {
+            let rest = &section[i + 9..];
+            let href = &rest[..rest.find('"').unwrap()];
+            let label = &rest[rest.find('>').unwrap() + 1..rest.find("</a>").unwrap()];
+            let file = out.join(page).join(percent_decode(href));
+            let len = fs::metadata(&file)
+                .unwrap_or_else(|e| panic!("/{page}/: {href}: {e}"))
+                .len() as usize;
+            let size = kohyo::export::size_label(len);
+            assert!(
+                label.ends_with(&format!("、{size}）")),
+                "/{page}/: {label} for {len} bytes"
+            );
+            let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let format = match ext {
+                "csv" => "（CSV形式",
+                "zip" => "（ZIP形式",
+                "json" => "（JSON形式",
+                _ => "（テキスト形式",
+            };
+            assert!(label.contains(format), "/{page}/: {label} for .{ext}");
+            found += 1;
+        }
+        assert!(found > 0, "/{page}/ links no file");
+        links += found;
+    }
+    // The KPI page's link reads as Japanese sites write it.
+    let kpi = fs::read_to_string(out.join("joso/2024/kpi/index.html")).unwrap();
+    let len = fs::metadata(out.join("joso/2024/kpi.csv")).unwrap().len() as usize;
+    let label = format!("指標一覧（CSV形式、{}KB）", len.div_ceil(1024).max(1));
+    assert!(
+        kpi.contains(&format!(">{label}</a>")),
+        "{label} not on the KPI page"
+    );
+    assert!(links >= 20, "{links} links");
+}
