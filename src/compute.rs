@@ -96,7 +96,15 @@ impl Assessment {
     /// The rate rounded half-up to one decimal, as shown: `87.6`.
     pub fn rate_display(&self) -> Option<String> {
         match self {
-            Assessment::Assessed { rate: Some(r), .. } => Some(round1(*r).to_string()),
+            Assessment::Assessed { rate: Some(r), .. } => {
+                let shown = round1(*r).to_string();
+                // A rate of 29 digits cannot take a decimal place inside the type; show it anyway.
+                Some(if shown.contains('.') {
+                    shown
+                } else {
+                    format!("{shown}.0")
+                })
+            }
             _ => None,
         }
     }
@@ -155,8 +163,20 @@ pub fn assess(ind: &Indicator, year: FiscalYear, config: &AchievementConfig) -> 
     }
 }
 
+/// `num ÷ den × 100`. Multiplying first keeps the most precision; near the top of the decimal
+/// range (about 7.9e28, reachable with 27-digit values) that overflows, so divide first instead.
 fn percent(num: Decimal, den: Decimal) -> Option<Decimal> {
-    num.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(den)
+    num.checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|n| n.checked_div(den))
+        .or_else(|| num.checked_div(den)?.checked_mul(Decimal::ONE_HUNDRED))
+}
+
+/// `value × percent ÷ 100`, with the same fallback as [`percent`].
+fn part_of(value: Decimal, percent: Decimal) -> Option<Decimal> {
+    value
+        .checked_mul(percent)
+        .map(|v| v / Decimal::ONE_HUNDRED)
+        .or_else(|| (value / Decimal::ONE_HUNDRED).checked_mul(percent))
 }
 
 /// The rate, whether achieved, and the formula; `None` when no comparison is meaningful.
@@ -197,10 +217,7 @@ fn rate(
             }
         }
         Direction::Keep => {
-            let band = t
-                .abs()
-                .checked_mul(Decimal::from_f64_retain(tolerance_percent)?)?
-                / Decimal::ONE_HUNDRED;
+            let band = part_of(t.abs(), Decimal::from_f64_retain(tolerance_percent)?)?;
             let achieved = a.checked_sub(t)?.abs() <= band;
             Some((None, achieved, Formula::WithinTolerance))
         }
