@@ -17,6 +17,7 @@ pub mod model;
 pub mod muni_code;
 pub mod render;
 pub mod schema;
+pub mod segment;
 pub mod validate;
 pub mod value;
 

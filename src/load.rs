@@ -302,7 +302,8 @@ fn classify(rel: &[String]) -> Result<Option<(String, Kind)>, String> {
 /// Top-level folders the site itself writes, which no municipality may take.
 pub const RESERVED_SLUGS: [&str; 4] = ["legend", "accessibility", "static", "assets"];
 
-/// A municipality slug becomes a URL path segment: lowercase ASCII letters, digits and hyphens.
+/// A municipality slug becomes a URL path segment: lowercase ASCII letters, digits and hyphens,
+/// and not a Windows device name (`con`, `nul`, `com1`).
 pub fn check_slug(slug: &str) -> Result<(), String> {
     let ok = !slug.is_empty()
         && slug.len() <= 64
@@ -313,6 +314,10 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     if RESERVED_SLUGS.contains(&slug) {
         Err(format!(
             "is the name of a page the site itself publishes (/{slug}/); choose another folder name"
+        ))
+    } else if ok && crate::segment::is_device_name(slug) {
+        Err(format!(
+            "is a device name on Windows, where the folder /{slug}/ cannot be written; choose another folder name"
         ))
     } else if ok {
         Ok(())
@@ -547,6 +552,8 @@ mod tests {
         assert!(classify(&v("joso/R6/projects/124.toml")).is_err());
         assert!(classify(&v("joso/2024/124.toml")).is_err());
         assert!(classify(&v("Joso/municipality.toml")).is_err());
+        assert!(classify(&v("con/municipality.toml")).is_err());
+        assert!(classify(&v("com1/2024/projects/1.toml")).is_err());
         assert_eq!(classify(&v("joso/plan/photo.png")).unwrap(), None);
     }
 }

@@ -165,7 +165,9 @@ impl SetHint for Diagnostic {
 }
 
 /// A code that becomes part of a path and URL must be safe there: NFC, no separators, no `..`,
-/// no control, space or reserved characters.
+/// no control, space or reserved characters, and a portable file name everywhere
+/// ([`segment::check`](crate::segment::check): no Windows device name such as `CON`, no trailing
+/// `.`, no invisible characters).
 pub fn check_code(code: &str) -> Result<(), String> {
     if code.is_empty() {
         return Err("is empty".into());
@@ -192,7 +194,7 @@ pub fn check_code(code: &str) -> Result<(), String> {
     if code.starts_with('.') || code.starts_with('-') {
         return Err("starts with '.' or '-'".into());
     }
-    Ok(())
+    crate::segment::check(code)
 }
 
 fn municipality(
@@ -1355,5 +1357,32 @@ mod tests {
         }
         // decomposed が (か + ゛) is not NFC
         assert!(check_code("か\u{3099}").is_err());
+    }
+
+    #[test]
+    fn codes_that_are_no_portable_folder_name_are_rejected() {
+        for bad in [
+            "CON",
+            "nul",
+            "Aux.1",
+            "COM1",
+            "lpt9",
+            "x.",
+            "6-2.",
+            "a\u{202E}b",
+            "\u{200B}1",
+            "/etc",
+            "C:",
+            "..\\x",
+            "a/../b",
+        ] {
+            let e = check_code(bad).unwrap_err();
+            assert!(!e.is_empty(), "{bad:?}");
+        }
+        assert!(check_code("CON").unwrap_err().contains("device name"));
+        assert!(check_code("x.").unwrap_err().contains("ends with '.'"));
+        for good in ["CONSOLE", "com10", "1.5", "Ⅶ-1-3-2"] {
+            assert!(check_code(good).is_ok(), "{good:?}");
+        }
     }
 }
