@@ -308,12 +308,22 @@ pub struct AchievementDef {
     pub tolerance_percent: Option<f64>,
 }
 
-/// `[limits]` in kohyo.toml.
+/// `[limits]` in kohyo.toml: how large one content file may be. A file over a limit is an error
+/// naming the file and the count, so that a pasted or generated sheet with absurd counts fails
+/// clearly instead of exhausting memory. The defaults are far above any real sheet.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsDef {
-    /// The largest content file accepted, in bytes (default 1 MiB).
+    /// The largest content file accepted, in bytes (default 1 MiB). This also bounds the longest text.
     pub max_file_bytes: Option<u64>,
+    /// The most activities (活動・事業) one project sheet may list (default 500).
+    pub max_activities: Option<u64>,
+    /// The most indicators one file may hold: a sheet's output and outcome indicators, or a plan file's 目標指標 over all its nodes (default 1000).
+    pub max_indicators: Option<u64>,
+    /// The most plan nodes one plan file may hold, its children included (default 2000).
+    pub max_plan_nodes: Option<u64>,
+    /// The most entries any other list in one file may have: sections, measures, roadmap rows, tasks, owners, plans, the years of an indicator or a schedule (default 1000).
+    pub max_list_items: Option<u64>,
 }
 
 /// A municipality, `content/{slug}/municipality.toml`.

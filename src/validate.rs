@@ -4,7 +4,8 @@
 //! Checks: municipality codes (check digit), plan ids and node codes (unique, safe in a URL),
 //! references to plans and plan nodes, fiscal years (parseable, matching their folder, inside the
 //! plan period), duplicate codes in one year, indicators (a direction; a unit when a value is a
-//! number), money (whole 円, no words) and cost totals (実質負担額 = 総事業費 − 特定財源).
+//! number), money (whole 円, no words) and cost totals (実質負担額 = 総事業費 − 特定財源);
+//! and, before all of these, the `[limits]` on what one file may hold ([`limits`]).
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::fiscal_year::FiscalYear;
@@ -21,8 +22,17 @@ use std::ops::Range;
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
-/// Validates everything loaded, returning the model when there was no error.
-pub fn validate(loaded: Loaded, report: &mut Report) -> Option<Site> {
+pub mod limits;
+
+/// Validates everything loaded, returning the model when there was no error. Files over a
+/// `[limits]` count are reported and left out first ([`limits`]).
+pub fn validate(mut loaded: Loaded, report: &mut Report) -> Option<Site> {
+    let limits = loaded
+        .config
+        .as_ref()
+        .map(|p| limits::Limits::from_def(&p.value.limits))
+        .unwrap_or_default();
+    limits::enforce(&mut loaded, &limits, report);
     let config = match &loaded.config {
         Some(p) => config(&p.value, &p.file, report),
         None => Config {
