@@ -3,7 +3,9 @@
 //! website with KPI tables and CSV attachments.
 //!
 //! The pipeline runs one way: [`load`] (walk, parse, spans) → [`validate`] (diagnostics) →
-//! [`model`] (the joined, typed site). [`check`] runs it without writing anything.
+//! [`model`] (the joined, typed site) → [`compute`] → [`render`] and [`export`] → [`output`] (the
+//! guarded, atomic write). [`check`] runs the first three without writing anything; [`build`]
+//! runs them all.
 
 pub mod build;
 pub mod chart;
@@ -15,6 +17,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod muni_code;
+pub mod output;
 pub mod render;
 pub mod schema;
 pub mod segment;

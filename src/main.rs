@@ -36,6 +36,10 @@ enum Command {
         /// Print nothing but diagnostics and errors.
         #[arg(long)]
         quiet: bool,
+        /// Replace the output folder even when it holds files kohyo did not write (they are
+        /// deleted). Never allowed for the site's own folders, the home folder or /.
+        #[arg(long)]
+        force: bool,
     },
     /// Write the JSON Schemas of the content files into a folder (for editors).
     Schema {
@@ -80,8 +84,10 @@ fn main() -> ExitCode {
             root,
             output,
             quiet,
+            force,
         } => {
-            let (report, result) = kohyo::build::build(&root, output.as_deref());
+            let options = kohyo::build::BuildOptions { force };
+            let (report, result) = kohyo::build::build_with(&root, output.as_deref(), options);
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", report.render(color));
             match result {
