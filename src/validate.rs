@@ -82,13 +82,11 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
         }
     });
     if let Some(u) = &base_url {
-        if !(u.starts_with("https://") || u.starts_with("http://")) {
+        if let Err(e) = check_web_url(u) {
             report.push(
-                Diagnostic::error(format!(
-                    "base_url \"{u}\" must start with https:// or http://"
-                ))
-                .in_file(file)
-                .field("base_url"),
+                Diagnostic::error(format!("base_url \"{u}\" {e}"))
+                    .in_file(file)
+                    .field("base_url"),
             );
         }
     }
@@ -174,6 +172,30 @@ impl SetHint for Diagnostic {
     }
 }
 
+/// A web address the site publishes under (`base_url`) or links to (a municipality's `website`)
+/// must be an absolute http(s) URL with nothing in it that could end an attribute or hide a
+/// scheme: no spaces, quotes, angle brackets, backslashes or control characters (a browser shows
+/// such characters percent-encoded, and that is how to write them).
+pub fn check_web_url(url: &str) -> Result<(), String> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Err("must start with https:// or http://".into());
+    };
+    if let Some(c) = url.chars().find(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    }) {
+        return Err(format!(
+            "contains {c:?}; write the address as the browser's address bar shows it (percent-encoded)"
+        ));
+    }
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err("has no host name".into());
+    }
+    Ok(())
+}
+
 /// A code that becomes part of a path and URL must be safe there: NFC, no separators, no `..`,
 /// no control, space or reserved characters, and a portable file name everywhere
 /// ([`segment::check`](crate::segment::check): no Windows device name such as `CON`, no trailing
@@ -243,6 +265,12 @@ fn municipality(
             None
         }
     };
+    if let Some(w) = &f.website {
+        if let Err(e) = check_web_url(w) {
+            cx.error(None, "website", format!("website \"{w}\" {e}"))
+                .set_hint("the municipality's own site, e.g. https://www.city.joso.lg.jp/");
+        }
+    }
     let plans = plans(&f, &mut cx);
     // With a bad code the municipality never reaches the model, but its sheets are still checked
     // so that every problem shows in one run; the stand-in code is never output.
@@ -1367,6 +1395,32 @@ mod tests {
         }
         // decomposed が (か + ゛) is not NFC
         assert!(check_code("か\u{3099}").is_err());
+    }
+
+    #[test]
+    fn web_addresses_are_absolute_http_and_cannot_break_out() {
+        for good in [
+            "https://www.city.joso.lg.jp/",
+            "http://example.jp/kohyo/",
+            "https://example.jp/a?b=c&d=%E5%B8%82#x",
+        ] {
+            assert!(check_web_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "&#x6A;avascript:alert(1)",
+            " https://example.jp/",
+            "data:text/html,x",
+            "//example.jp/",
+            "https://",
+            "https:///x",
+            "https://example.jp/\"><script>",
+            "https://example.jp/a b",
+            "https://example.jp/\u{0}",
+            "https://example.jp\\@evil",
+        ] {
+            assert!(check_web_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -246,3 +246,39 @@ fn no_municipality_folder_can_be_a_device_name() {
         );
     }
 }
+
+#[test]
+fn web_addresses_that_are_not_plain_http_are_errors() {
+    for (url, message) in [
+        ("javascript:alert(1)", "must start with https:// or http://"),
+        (
+            "&#x6A;avascript:alert(1)",
+            "must start with https:// or http://",
+        ),
+        (
+            " https://example.jp/",
+            "must start with https:// or http://",
+        ),
+        (
+            "https://example.jp/\"><script>alert(1)</script>",
+            "contains '\"'",
+        ),
+        ("https://example.jp/a b", "contains ' '"),
+    ] {
+        let muni = format!("website = '{url}'\n{MUNICIPALITY}");
+        let dir = tempfile::tempdir().unwrap();
+        let base = format!("base_url = '{url}'\ntitle = \"x\"\n");
+        fs::write(dir.path().join("kohyo.toml"), base).unwrap();
+        let m = dir.path().join("content/testcity");
+        fs::create_dir_all(&m).unwrap();
+        fs::write(m.join("municipality.toml"), muni).unwrap();
+        let errs = errors(dir.path());
+        for field in ["base_url", "website"] {
+            assert!(
+                errs.iter()
+                    .any(|e| e.contains(&format!(": {field}: {field} ")) && e.contains(message)),
+                "{url}: {field}: {errs:#?}"
+            );
+        }
+    }
+}
