@@ -282,3 +282,25 @@ fn web_addresses_that_are_not_plain_http_are_errors() {
         }
     }
 }
+
+#[test]
+fn codes_that_differ_only_in_case_do_not_overwrite_each_other() {
+    // On Windows and macOS /plan/a/ and /plan/A/ are one folder: the second page would silently
+    // replace the first, so the build refuses and writes nothing.
+    let plan = "plan = \"main\"\ncode = \"a\"\ntitle = \"目標\"\n[[children]]\ncode = \"A\"\ntitle = \"施策\"\n";
+    let site = site("", &[("content/testcity/plan/1.toml", plan)]);
+    assert!(
+        kohyo::check(site.path()).0.is_some(),
+        "both codes are valid"
+    );
+    let out = site.path().join("public");
+    let (_, result) = kohyo::build::build(site.path(), Some(&out));
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("/testcity/plan/A/index.html and /testcity/plan/a/index.html")
+            && message.contains("one file on Windows and macOS"),
+        "{message}"
+    );
+    assert!(!out.exists());
+    assert_eq!(files_under(site.path()).len(), 3, "nothing was written");
+}
