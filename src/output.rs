@@ -51,7 +51,8 @@ pub enum Rule {
     HomeFolder,
     /// The site root, or a folder that holds it.
     HoldsSite,
-    /// One of the site's input folders (`content/` …), or a folder inside one.
+    /// One of the site's input folders (`content/` …), a folder inside one, or a folder holding
+    /// one (when the input folder is a symlink to elsewhere).
     InsideInput {
         /// The input folder: `content`.
         folder: &'static str,
@@ -85,7 +86,7 @@ impl Rule {
             Rule::HomeFolder => "it is your home folder or holds it".into(),
             Rule::HoldsSite => "it is the site root or holds it (kohyo.toml and content/)".into(),
             Rule::InsideInput { folder } => {
-                format!("it is the site's {folder}/ folder or inside it")
+                format!("it is the site's {folder}/ folder, inside it or holds it")
             }
             Rule::NotAFolder => "it exists and is not a folder".into(),
             Rule::NoManifest { files } => format!(
@@ -189,8 +190,9 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Refus
         return Err(refuse(Rule::HoldsSite));
     }
     for folder in INPUT_FOLDERS {
+        // Both ways: an input folder may be a symlink to somewhere the output holds.
         let input = resolve(&site.join(folder));
-        if out.starts_with(&input) {
+        if out.starts_with(&input) || input.starts_with(&out) {
             return Err(refuse(Rule::InsideInput { folder }));
         }
     }

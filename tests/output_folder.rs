@@ -79,7 +79,14 @@ fn the_site_folders_and_slash_are_refused_even_with_force() {
     let (dir, root) = copy_sample();
     fs::create_dir_all(root.join("templates")).unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(root.join("content"), dir.path().join("link")).unwrap();
+    {
+        std::os::unix::fs::symlink(root.join("content"), dir.path().join("link")).unwrap();
+        // static/ lives elsewhere: the folder that holds it is refused too.
+        fs::create_dir_all(dir.path().join("elsewhere/static")).unwrap();
+        fs::write(dir.path().join("elsewhere/static/logo.svg"), "<svg/>").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere/static"), root.join("static"))
+            .unwrap();
+    }
     let before = snapshot(dir.path());
     let cases: Vec<(PathBuf, Rule)> = vec![
         (PathBuf::from("/"), Rule::FilesystemRoot),
@@ -121,6 +128,10 @@ fn the_site_folders_and_slash_are_refused_even_with_force() {
             (
                 dir.path().join("link/new"),
                 Rule::InsideInput { folder: "content" },
+            ),
+            (
+                dir.path().join("elsewhere"),
+                Rule::InsideInput { folder: "static" },
             ),
         ],
     ]
