@@ -202,9 +202,12 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Refus
     if !meta.is_dir() {
         return Err(refuse(Rule::NotAFolder));
     }
+    if force {
+        return Ok(());
+    }
     match contents_rule(output) {
-        Some(rule) if !force => Err(refuse(rule)),
-        _ => Ok(()),
+        Some(rule) => Err(refuse(rule)),
+        None => Ok(()),
     }
 }
 
