@@ -11,6 +11,7 @@
 use crate::diagnostics::Report;
 use crate::export::{self, Export};
 use crate::output::{self, Refusal};
+use crate::progress::{Progress, Silent};
 use crate::render::{self, Rendered, RenderedSite, theme::Theme, url::Route};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
@@ -25,6 +26,10 @@ pub struct BuildSummary {
     pub pages: usize,
     /// Data files (CSV, data package, zip, checksums).
     pub attachments: usize,
+    /// Of the data files, the CSV files (with their Shift_JIS copies).
+    pub csv_files: usize,
+    /// Charts embedded in the pages.
+    pub charts: usize,
     /// Project sheets (one per project per year).
     pub projects: usize,
     /// Action item reports.
@@ -35,15 +40,19 @@ pub struct BuildSummary {
     pub output: PathBuf,
     /// How long the build took.
     pub elapsed: Duration,
+    /// How long each step took.
+    pub timings: Timings,
 }
 
 impl fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "built {} pages and {} data files from {} sheets ({} projects, {} action items) into {} in {:.2} s",
+            "built {} pages with {} charts and {} data files ({} CSV) from {} sheets ({} projects, {} action items) into {} in {:.2} s",
             self.pages,
+            self.charts,
             self.attachments,
+            self.csv_files,
             self.projects + self.actions,
             self.projects,
             self.actions,
@@ -105,9 +114,27 @@ pub fn build_with(
     output: Option<&Path>,
     options: BuildOptions,
 ) -> (Report, Result<BuildSummary, BuildError>) {
+    build_observed(root, output, options, &Silent)
+}
+
+/// [`build_with`], telling `progress` which step runs and how far rendering is (the CLI's
+/// progress bar).
+pub fn build_observed(
+    root: &Path,
+    output: Option<&Path>,
+    options: BuildOptions,
+    progress: &dyn Progress,
+) -> (Report, Result<BuildSummary, BuildError>) {
     let started = Instant::now();
+    let mut timings = Timings::default();
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
-    let (site, report) = crate::check(root);
+    // What `crate::check` does, in two timed steps.
+    progress.step("load", None);
+    let (loaded, mut report) = timings.time("load", || crate::load::load_site(root));
+    progress.step("validate", None);
+    let site = timings.time("validate", || {
+        crate::validate::validate(loaded, &mut report)
+    });
     let site = match site {
         Some(site) if !report.has_errors() => site,
         _ => {
@@ -124,31 +151,78 @@ pub fn build_with(
     let export_options = export::Options {
         shift_jis: site.config.csv.shift_jis,
     };
-    let result = export::export_site(&site, export_options)
-        .map_err(anyhow::Error::from)
-        .and_then(|export| {
-            let theme = Theme::load(root)?;
-            let rendered = render::render_site_with(&site, &theme, &export.downloads)?;
-            with_attachments(rendered, export)
+    let mut steps = || -> Result<BuildSummary> {
+        progress.step("export", None);
+        let export = timings.time("export", || export::export_site(&site, export_options))?;
+        let csv_files = export
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".csv"))
+            .count();
+        let theme = timings.time("theme", || Theme::load(root))?;
+        let rendered = timings.time("render", || {
+            render::render_site_observed(&site, &theme, &export.downloads, progress)
+        })?;
+        timings.chart_time = rendered.chart_time;
+        let charts = rendered.charts;
+        let (rendered, attachments) =
+            timings.time("attach", || with_attachments(rendered, export))?;
+        progress.step("write", None);
+        timings.time("write", || output::write_checked(&output, &rendered.files))?;
+        let summary = crate::Summary::of(&site);
+        Ok(BuildSummary {
+            pages: rendered.pages,
+            attachments,
+            csv_files,
+            charts,
+            projects: summary.projects,
+            actions: summary.actions,
+            files: rendered.files.len(),
+            output: output.clone(),
+            elapsed: started.elapsed(),
+            timings: Timings::default(),
         })
-        .and_then(|(rendered, attachments)| {
-            output::write_checked(&output, &rendered.files)?;
-            Ok((rendered, attachments))
-        })
-        .map(|(rendered, attachments)| {
-            let summary = crate::Summary::of(&site);
-            BuildSummary {
-                pages: rendered.pages,
-                attachments,
-                projects: summary.projects,
-                actions: summary.actions,
-                files: rendered.files.len(),
-                output: output.clone(),
-                elapsed: started.elapsed(),
-            }
-        })
-        .map_err(BuildError::Failed);
+    };
+    let result = steps().map_err(BuildError::Failed).map(|mut summary| {
+        summary.timings = timings;
+        summary
+    });
     (report, result)
+}
+
+/// How long each step of a build took, for `kohyo build --timings` (or `KOHYO_TIMINGS=1`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Wall-clock time of each step, in order: load, validate, export, theme, render, attach,
+    /// write.
+    pub steps: Vec<(&'static str, Duration)>,
+    /// Time spent drawing charts inside the render step, summed over the rendering threads.
+    pub chart_time: Duration,
+}
+
+impl Timings {
+    fn time<T>(&mut self, step: &'static str, f: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let out = f();
+        self.steps.push((step, started.elapsed()));
+        out
+    }
+}
+
+impl fmt::Display for Timings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let steps: Vec<String> = self
+            .steps
+            .iter()
+            .map(|(name, d)| format!("{name} {:.3} s", d.as_secs_f64()))
+            .collect();
+        write!(
+            f,
+            "{}; charts {:.3} s of render CPU time",
+            steps.join(", "),
+            self.chart_time.as_secs_f64()
+        )
+    }
 }
 
 /// Adds the exported files to the rendered site, refusing one that would overwrite a page (a plan

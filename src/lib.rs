@@ -18,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod muni_code;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod schema;
 pub mod segment;

@@ -40,6 +40,10 @@ enum Command {
         /// deleted). Never allowed for the site's own folders, the home folder or /.
         #[arg(long)]
         force: bool,
+        /// Print how long each step took (load, validate, export, render, write) and the time
+        /// spent on charts. Also on with the environment variable KOHYO_TIMINGS=1.
+        #[arg(long)]
+        timings: bool,
     },
     /// Write the JSON Schemas of the content files into a folder (for editors).
     Schema {
@@ -85,13 +89,22 @@ fn main() -> ExitCode {
             output,
             quiet,
             force,
+            timings,
         } => {
             let options = kohyo::build::BuildOptions { force };
-            let (report, result) = kohyo::build::build_with(&root, output.as_deref(), options);
+            let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
+            let (report, result) =
+                kohyo::build::build_observed(&root, output.as_deref(), options, &bar);
+            bar.finish();
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", report.render(color));
             match result {
                 Ok(summary) => {
+                    let env =
+                        std::env::var("KOHYO_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0");
+                    if timings || env {
+                        eprintln!("timings: {}", summary.timings);
+                    }
                     if !quiet {
                         println!("ok: {summary}");
                     }
@@ -123,4 +136,69 @@ fn write_schemas(dir: &std::path::Path) -> std::io::Result<usize> {
         std::fs::write(dir.join(name), json)?;
     }
     Ok(all.len())
+}
+
+/// The progress bar of `kohyo build`: drawn on stderr, and only once a build has taken more than
+/// a moment, so that a small site prints nothing but its summary.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    visible: bool,
+    shown: std::sync::atomic::AtomicBool,
+    started: std::time::Instant,
+}
+
+impl Bar {
+    /// How long a build runs before the bar appears.
+    const DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+
+    fn new(visible: bool) -> Bar {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        let style = indicatif::ProgressStyle::with_template(
+            "{prefix:>8} [{bar:30}] {pos}/{len} pages {elapsed}",
+        )
+        .map(|s| s.progress_chars("=> "));
+        if let Ok(style) = style {
+            bar.set_style(style);
+        }
+        Bar {
+            bar,
+            visible,
+            shown: std::sync::atomic::AtomicBool::new(false),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// Starts drawing once the build has run for [`Bar::DELAY`].
+    fn show_when_slow(&self) {
+        use std::sync::atomic::Ordering;
+        if self.visible
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= Self::DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl kohyo::progress::Progress for Bar {
+    fn step(&self, name: &'static str, total: Option<u64>) {
+        self.bar.set_prefix(name);
+        if let Some(total) = total {
+            self.bar.set_length(total);
+            self.bar.set_position(0);
+        }
+        self.show_when_slow();
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        self.show_when_slow();
+    }
 }

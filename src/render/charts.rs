@@ -12,6 +12,46 @@ use crate::chart::{self, Chart, history};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Indicator, Municipality, PlanNode, Project};
 use anyhow::Result;
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+/// How many charts one page drew and how long that took (for the build summary and
+/// `KOHYO_TIMINGS`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Charts drawn.
+    pub charts: usize,
+    /// Time spent drawing them.
+    pub time: Duration,
+}
+
+thread_local! {
+    /// The tally of the page this thread is rendering. A page renders on one thread from start to
+    /// end (nothing inside a page runs in parallel), so [`tallied`] around it sees only its charts.
+    static TALLY: Cell<Tally> = const { Cell::new(Tally { charts: 0, time: Duration::ZERO }) };
+}
+
+/// Runs `render` (one page) and returns its result with the charts it drew.
+pub(crate) fn tallied<T>(render: impl FnOnce() -> T) -> (T, Tally) {
+    let before = TALLY.with(|t| t.replace(Tally::default()));
+    let out = render();
+    let tally = TALLY.with(|t| t.replace(before));
+    (out, tally)
+}
+
+/// Counts the charts `draw` makes and the time it takes, into the current page's tally.
+fn timed<T>(draw: impl FnOnce() -> Result<T>, count: impl Fn(&T) -> usize) -> Result<T> {
+    let started = Instant::now();
+    let out = draw()?;
+    let n = count(&out);
+    TALLY.with(|t| {
+        let mut tally = t.get();
+        tally.charts += n;
+        tally.time += started.elapsed();
+        t.set(tally);
+    });
+    Ok(out)
+}
 
 /// The charts of a project page.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +66,17 @@ pub struct ProjectCharts {
 
 /// The charts of a project sheet's page.
 pub fn project(m: &Municipality, p: &Project, cx: &super::PageCx<'_>) -> Result<ProjectCharts> {
+    timed(
+        || draw_project(m, p, cx),
+        |c| {
+            c.activities.iter().map(Vec::len).sum::<usize>()
+                + c.outcomes.len()
+                + usize::from(c.budget.is_some())
+        },
+    )
+}
+
+fn draw_project(m: &Municipality, p: &Project, cx: &super::PageCx<'_>) -> Result<ProjectCharts> {
     let config = &cx.site.config.achievement;
     let year = p.fiscal_year;
     let Some(history) = m.projects.get(&p.code) else {
@@ -70,6 +121,10 @@ fn indicator(
 
 /// The chart of an action item's KPI, joined over its reports up to the page's year.
 pub fn action(m: &Municipality, a: &Action, cx: &super::PageCx<'_>) -> Result<Option<Chart>> {
+    timed(|| draw_action(m, a, cx), |c| usize::from(c.is_some()))
+}
+
+fn draw_action(m: &Municipality, a: &Action, cx: &super::PageCx<'_>) -> Result<Option<Chart>> {
     let Some(history) = m.actions.get(&a.key) else {
         return Ok(None);
     };
@@ -84,6 +139,10 @@ pub fn action(m: &Municipality, a: &Action, cx: &super::PageCx<'_>) -> Result<Op
 
 /// The charts of a plan node's 目標指標 (a plan's indicators carry their own years).
 pub fn plan_node(node: &PlanNode, cx: &super::PageCx<'_>) -> Result<Vec<Chart>> {
+    timed(|| draw_plan_node(node, cx), Vec::len)
+}
+
+fn draw_plan_node(node: &PlanNode, cx: &super::PageCx<'_>) -> Result<Vec<Chart>> {
     let mut out = Vec::new();
     for (j, ind) in node.indicators.iter().enumerate() {
         let id = format!("chart-node{j}");
@@ -99,6 +158,10 @@ pub fn plan_node(node: &PlanNode, cx: &super::PageCx<'_>) -> Result<Vec<Chart>> 
 
 /// The status chart of every indicator a municipality reports for a year (the KPI table's).
 pub fn status(m: &Municipality, year: FiscalYear, cx: &super::PageCx<'_>) -> Result<Chart> {
+    timed(|| draw_status(m, year, cx), |_| 1)
+}
+
+fn draw_status(m: &Municipality, year: FiscalYear, cx: &super::PageCx<'_>) -> Result<Chart> {
     let held = super::indicators::of_year(m, year);
     let counts = chart::status_counts(
         held.iter().map(|h| h.indicator),

@@ -53,6 +53,11 @@ pub struct RenderedSite {
     pub files: Vec<Rendered>,
     /// How many HTML pages there are.
     pub pages: usize,
+    /// How many charts the pages embed (a chart repeated on a latest-year page counts again).
+    pub charts: usize,
+    /// Time spent drawing those charts, summed over the rendering threads (CPU time, not wall
+    /// clock: with two threads it can reach twice the render step's wall time).
+    pub chart_time: std::time::Duration,
 }
 
 /// A file a page offers for download, as Japanese sites list it: 「指標一覧（CSV形式、2KB）」.
@@ -353,11 +358,32 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<RenderedSite> {
 
 /// Renders the whole site with a compiled theme; pages link the files `downloads` lists for them.
 pub fn render_site_with(site: &Site, theme: &Theme, downloads: &Downloads) -> Result<RenderedSite> {
+    render_site_observed(site, theme, downloads, &crate::progress::Silent)
+}
+
+/// [`render_site_with`], reporting each page to `progress` as it is rendered (step `render`).
+pub fn render_site_observed(
+    site: &Site,
+    theme: &Theme,
+    downloads: &Downloads,
+    progress: &dyn crate::progress::Progress,
+) -> Result<RenderedSite> {
     let jobs = pages::jobs(site)?;
-    let mut files: Vec<Rendered> = jobs
+    progress.step("render", Some(jobs.len() as u64));
+    let rendered: Vec<(Rendered, charts::Tally)> = jobs
         .par_iter()
-        .map(|job| job.render(site, theme, downloads))
+        .map(|job| {
+            let (page, tally) = charts::tallied(|| job.render(site, theme, downloads));
+            progress.advance(1);
+            page.map(|page| (page, tally))
+        })
         .collect::<Result<Vec<_>>>()?;
+    let (charts, chart_time) = rendered
+        .iter()
+        .fold((0, std::time::Duration::ZERO), |(n, t), (_, tally)| {
+            (n + tally.charts, t + tally.time)
+        });
+    let mut files: Vec<Rendered> = rendered.into_iter().map(|(page, _)| page).collect();
     let pages = files.len();
     if let Some(sitemap) = pages::sitemap(site, theme, &jobs)? {
         files.push(sitemap);
@@ -370,7 +396,12 @@ pub fn render_site_with(site: &Site, theme: &Theme, downloads: &Downloads) -> Re
     }
     check_unique(&files)?;
     files.sort_by(|a, b| a.route.cmp(&b.route));
-    Ok(RenderedSite { files, pages })
+    Ok(RenderedSite {
+        files,
+        pages,
+        charts,
+        chart_time,
+    })
 }
 
 /// Two pages on one route would silently overwrite each other (a municipality folder named
