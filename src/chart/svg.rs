@@ -172,8 +172,16 @@ fn attr(s: &str, name: &str) -> Option<String> {
 }
 
 /// One line of plotters' output without its redundant attributes, with font sizes rounded.
+/// Most lines (paths, lines, text content) have neither, and are copied as they are.
 fn tidy_line(line: &str) -> String {
-    let mut l = line.replace(" opacity=\"1\"", "");
+    let mut l = if line.contains(" opacity=\"1\"") {
+        line.replace(" opacity=\"1\"", "")
+    } else {
+        line.to_string()
+    };
+    if !l.contains(" font-size=\"") {
+        return l;
+    }
     if let Some(size) = attr(&l, "font-size") {
         if let Ok(v) = size.parse::<f64>() {
             let rounded = tick((v * 10.0).round() / 10.0).replace(',', "");

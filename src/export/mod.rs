@@ -38,6 +38,7 @@ use crate::model::{Municipality, Site};
 use crate::render::routes;
 use crate::render::url::Route;
 pub use crate::render::{Download, Downloads};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use table::{Column, Table, TableError};
@@ -135,11 +136,23 @@ pub fn download(title: &str, format: &str, path: &str, len: usize) -> Download {
     }
 }
 
-/// Exports every municipality.
+/// Exports every municipality (in parallel: each one's files depend only on its own sheets).
 pub fn export_site(site: &Site, options: Options) -> Result<Export, ExportError> {
+    let parts = site
+        .municipalities
+        .par_iter()
+        .map(|m| {
+            let mut part = Export::default();
+            MuniExport::new(site, m, options, &mut part).run()?;
+            Ok(part)
+        })
+        .collect::<Result<Vec<Export>, ExportError>>()?;
     let mut out = Export::default();
-    for m in &site.municipalities {
-        MuniExport::new(site, m, options, &mut out).run()?;
+    for part in parts {
+        out.files.extend(part.files);
+        for (page, links) in part.downloads {
+            out.downloads.entry(page).or_default().extend(links);
+        }
     }
     let mut seen = BTreeSet::new();
     for f in &out.files {
