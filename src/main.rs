@@ -154,18 +154,24 @@ impl Bar {
     fn new(visible: bool) -> Bar {
         let bar =
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
-        let style = indicatif::ProgressStyle::with_template(
-            "{prefix:>8} [{bar:30}] {pos}/{len} pages {elapsed}",
-        )
-        .map(|s| s.progress_chars("=> "));
-        if let Ok(style) = style {
-            bar.set_style(style);
-        }
+        Bar::style(&bar, true);
         Bar {
             bar,
             visible,
             shown: std::sync::atomic::AtomicBool::new(false),
             started: std::time::Instant::now(),
+        }
+    }
+
+    /// A bar of pages for a step that counts them, else the step's name and the time.
+    fn style(bar: &indicatif::ProgressBar, counted: bool) {
+        let template = if counted {
+            "{prefix:>8} [{bar:30}] {pos}/{len} pages {elapsed}"
+        } else {
+            "{prefix:>8} {elapsed}"
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
         }
     }
 
@@ -179,6 +185,9 @@ impl Bar {
         {
             self.bar
                 .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            // Redraw the time during steps that report no count (load, export, write).
+            self.bar
+                .enable_steady_tick(std::time::Duration::from_millis(250));
         }
     }
 
@@ -190,6 +199,7 @@ impl Bar {
 impl kohyo::progress::Progress for Bar {
     fn step(&self, name: &'static str, total: Option<u64>) {
         self.bar.set_prefix(name);
+        Bar::style(&self.bar, total.is_some());
         if let Some(total) = total {
             self.bar.set_length(total);
             self.bar.set_position(0);
