@@ -190,11 +190,17 @@ fn rate(
 ) -> Option<(Option<Decimal>, bool, Formula)> {
     let (t, a) = (target.decimal(), actual.decimal());
     let positive = t > Decimal::ZERO && a >= Decimal::ZERO;
+    // A ratio that does not fit the decimal type (beyond about 7.9e28 %) is reported as a
+    // comparison: whether the target was met is known without it.
+    let ratio = |r: Option<Decimal>, achieved: bool, formula: Formula| match r {
+        Some(r) => (Some(r), achieved, formula),
+        None => (None, achieved, Formula::Comparison),
+    };
     match direction {
         Direction::Up => {
             let achieved = a >= t;
             if positive {
-                Some((percent(a, t), achieved, Formula::ActualOverTarget))
+                Some(ratio(percent(a, t), achieved, Formula::ActualOverTarget))
             } else {
                 Some((None, achieved, Formula::Comparison))
             }
@@ -206,11 +212,14 @@ fn rate(
                 if b == t {
                     return Some((None, achieved, Formula::Comparison));
                 }
-                let r = percent(b.checked_sub(a)?, b.checked_sub(t)?)?;
-                return Some((Some(r), achieved, Formula::ProgressFromBaseline));
+                let progress = b
+                    .checked_sub(a)
+                    .zip(b.checked_sub(t))
+                    .and_then(|(done, whole)| percent(done, whole));
+                return Some(ratio(progress, achieved, Formula::ProgressFromBaseline));
             }
             if positive && a > Decimal::ZERO {
-                Some((percent(t, a), achieved, Formula::TargetOverActual))
+                Some(ratio(percent(t, a), achieved, Formula::TargetOverActual))
             } else {
                 // target 0 (苦情申立件数 0件) or actual 0: a ratio is 0 or infinite; compare instead.
                 Some((None, achieved, Formula::Comparison))
@@ -246,7 +255,7 @@ pub fn default_grades() -> Vec<Grade> {
         g("◎", "目標達成", None),
         g("○", "概ね達成（80%以上）", Some(80.0)),
         g("△", "一部達成（50%以上）", Some(50.0)),
-        g("×", "未達成（50%未満）", Some(f64::NEG_INFINITY)),
+        g("×", "未達成（50%未満）", None),
     ]
 }
 
@@ -453,6 +462,48 @@ mod tests {
                 let _ = assess(&ind(d, num(t), num(a)), fy(2024), &cfg());
             }
         }
+    }
+
+    #[test]
+    fn configured_grades_replace_the_marks_and_thresholds() {
+        let g = |mark: &str, min: Option<f64>| Grade {
+            mark: mark.into(),
+            label: mark.into(),
+            min_rate: min,
+        };
+        let sabc = vec![
+            g("S", None),
+            g("A", Some(90.0)),
+            g("B", Some(70.0)),
+            g("C", None),
+        ];
+        let mark = |t: &str, a: &str| {
+            let x = assess(&ind(Direction::Up, num(t), num(a)), fy(2024), &cfg());
+            grade(&x, &sabc).map(|g| g.mark.clone())
+        };
+        assert_eq!(mark("100", "100").as_deref(), Some("S"));
+        assert_eq!(mark("100", "95").as_deref(), Some("A"));
+        assert_eq!(mark("100", "90").as_deref(), Some("A"));
+        assert_eq!(mark("100", "89.9").as_deref(), Some("B"));
+        assert_eq!(mark("100", "10").as_deref(), Some("C"));
+        // 転出者数 87.6% is B under these grades; 維持 out of band (no rate) takes the last.
+        let mut t = ind(Direction::Down, Value::NotReported, num("3083"));
+        t.targets.clear();
+        t.final_target = Some(YearEntry {
+            value: num("2700"),
+            year: Some(fy(2027)),
+            note: None,
+        });
+        assert_eq!(
+            grade(&assess(&t, fy(2024), &cfg()), &sabc).unwrap().mark,
+            "B"
+        );
+        let keep = assess(
+            &ind(Direction::Keep, num("61"), num("70")),
+            fy(2024),
+            &cfg(),
+        );
+        assert_eq!(grade(&keep, &sabc).unwrap().mark, "C");
     }
 
     #[test]

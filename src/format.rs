@@ -306,6 +306,24 @@ pub struct AchievementDef {
     pub method: Option<MethodInput>,
     /// For 維持 indicators: the band in percent within which the level counts as kept (default 3).
     pub tolerance_percent: Option<f64>,
+    /// 達成状況 grades, best first (default ◎ 目標達成, ○ 80%以上, △ 50%以上, × 未達成). The first is
+    /// for met targets; each other names the lowest 達成率 that earns it; the last may omit
+    /// min_rate and takes the rest.
+    #[serde(default)]
+    pub grades: Vec<GradeDef>,
+}
+
+/// One 達成状況 grade: `{ mark = "A", label = "達成", }`, `{ mark = "B", label = "概ね達成", min_rate = 80 }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeDef {
+    /// The mark shown: 「◎」「A」「S」.
+    pub mark: String,
+    /// What it means: 「目標達成」「概ね達成」.
+    pub label: String,
+    /// The lowest 達成率 (%) for this grade among targets not met; omit on the first (met) and
+    /// the last (everything else).
+    pub min_rate: Option<f64>,
 }
 
 /// `[limits]` in kohyo.toml: how large one content file may be. A file over a limit is an error
@@ -339,6 +357,10 @@ pub struct MunicipalityFile {
     pub code: Spanned<String>,
     /// The municipality's own website.
     pub website: Option<String>,
+    /// The municipality's own 達成状況 grades, replacing the site's (see kohyo.toml
+    /// `[[achievement.grades]]`): e.g. S/A/B/C with its thresholds.
+    #[serde(default)]
+    pub grades: Vec<GradeDef>,
     /// Its plans (総合計画, 基本計画, 行政改革アクションプラン …).
     #[serde(default)]
     pub plans: Vec<PlanDef>,

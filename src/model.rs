@@ -46,13 +46,16 @@ pub struct CsvConfig {
     pub shift_jis: bool,
 }
 
-/// How 達成率 is computed, site-wide.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How 達成率 and 達成状況 are computed: the site's settings, or a municipality's own
+/// ([`Municipality::achievement`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct AchievementConfig {
     /// Method for 減少 indicators.
     pub method: Method,
     /// Band for 維持 indicators, in percent of the target.
     pub tolerance_percent: f64,
+    /// The 達成状況 grades, best first (◎○△× by default).
+    pub grades: Vec<crate::compute::Grade>,
 }
 
 impl Default for AchievementConfig {
@@ -60,6 +63,7 @@ impl Default for AchievementConfig {
         AchievementConfig {
             method: Method::Ratio,
             tolerance_percent: 3.0,
+            grades: crate::compute::default_grades(),
         }
     }
 }
@@ -77,6 +81,9 @@ pub struct Municipality {
     pub code: MuniCode,
     /// Website.
     pub website: Option<String>,
+    /// 達成率 settings in force for this municipality: the site's, with its own grades if it sets
+    /// them. Every page, chart and CSV of the municipality uses these.
+    pub achievement: AchievementConfig,
     /// Plans, in the order the municipality lists them.
     pub plans: Vec<Plan>,
     /// Project sheets joined by code: code → fiscal year → sheet.

@@ -46,7 +46,7 @@ pub fn validate(mut loaded: Loaded, report: &mut Report) -> Option<Site> {
     let municipalities: Vec<Municipality> = loaded
         .municipalities
         .into_iter()
-        .filter_map(|m| municipality(m, config.achievement.method, report))
+        .filter_map(|m| municipality(m, &config.achievement, report))
         .collect();
     if report.has_errors() {
         None
@@ -74,6 +74,16 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
             );
         }
     }
+    if !f.achievement.grades.is_empty() {
+        let mut cx = Ctx {
+            file,
+            report,
+            method: achievement.method,
+        };
+        if let Some(g) = grades(&f.achievement.grades, "achievement.grades", &mut cx) {
+            achievement.grades = g;
+        }
+    }
     let base_url = f.base_url.as_ref().map(|u| {
         if u.ends_with('/') {
             u.clone()
@@ -99,6 +109,65 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
             shift_jis: f.csv.shift_jis,
         },
     }
+}
+
+/// 達成状況 grades as configured: at least two; the first is for met targets (no min_rate); the
+/// others have strictly decreasing min_rate, except that the last may omit it (everything else).
+fn grades(
+    defs: &[crate::format::GradeDef],
+    field: &str,
+    cx: &mut Ctx,
+) -> Option<Vec<crate::compute::Grade>> {
+    let mut problems = Vec::new();
+    if defs.len() < 2 {
+        problems.push(
+            "needs at least two grades: one for met targets and one for the rest".to_string(),
+        );
+    }
+    let mut last_min = f64::INFINITY;
+    for (i, g) in defs.iter().enumerate() {
+        if g.mark.trim().is_empty() || g.label.trim().is_empty() {
+            problems.push(format!("grade {} needs a mark and a label", i + 1));
+        }
+        match (i, g.min_rate) {
+            (0, Some(_)) => problems.push(format!(
+                "the first grade (\"{}\") is for targets that were met and takes no min_rate",
+                g.mark
+            )),
+            (0, None) => {}
+            (i, None) if i + 1 == defs.len() => {}
+            (_, None) => problems.push(format!(
+                "grade \"{}\" needs a min_rate (only the last may omit it)",
+                g.mark
+            )),
+            (_, Some(m)) if !m.is_finite() || m < 0.0 => problems.push(format!(
+                "grade \"{}\": min_rate {m} must be a percentage of 0 or more",
+                g.mark
+            )),
+            (_, Some(m)) if m >= last_min => problems.push(format!(
+                "grade \"{}\": min_rate {m} must be lower than the grade before it ({last_min})",
+                g.mark
+            )),
+            (_, Some(m)) => last_min = m,
+        }
+    }
+    if !problems.is_empty() {
+        for p in problems {
+            cx.error(None, field, p).set_hint(
+                "[[grades]] best first: { mark = \"A\", label = \"達成\" }, { mark = \"B\", label = \"概ね達成\", min_rate = 80 }, { mark = \"C\", label = \"未達成\" }",
+            );
+        }
+        return None;
+    }
+    Some(
+        defs.iter()
+            .map(|g| crate::compute::Grade {
+                mark: g.mark.trim().to_string(),
+                label: g.label.trim().to_string(),
+                min_rate: g.min_rate,
+            })
+            .collect(),
+    )
 }
 
 /// Diagnostics for one file.
@@ -231,9 +300,10 @@ pub fn check_code(code: &str) -> Result<(), String> {
 
 fn municipality(
     m: LoadedMunicipality,
-    method: Method,
+    site: &AchievementConfig,
     report: &mut Report,
 ) -> Option<Municipality> {
+    let method = site.method;
     let Some(file) = m.file else {
         if !m.has_file {
             report.push(
@@ -272,6 +342,12 @@ fn municipality(
         }
     }
     let plans = plans(&f, &mut cx);
+    let mut achievement = site.clone();
+    if !f.grades.is_empty() {
+        if let Some(g) = grades(&f.grades, "grades", &mut cx) {
+            achievement.grades = g;
+        }
+    }
     // With a bad code the municipality never reaches the model, but its sheets are still checked
     // so that every problem shows in one run; the stand-in code is never output.
     let stand_in = "010006".parse::<MuniCode>().ok()?;
@@ -281,6 +357,7 @@ fn municipality(
         prefecture: f.prefecture.clone(),
         code: code.unwrap_or(stand_in),
         website: f.website.clone(),
+        achievement,
         plans,
         projects: BTreeMap::new(),
         actions: BTreeMap::new(),

@@ -402,3 +402,21 @@ fn plan_node_codes_are_unique_across_plans() {
             .contains("/{municipality}/plan/{code}/")
     );
 }
+
+#[test]
+fn grades_must_run_from_met_targets_down_by_rate() {
+    let errs = errors("bad_grades");
+    let messages: Vec<&str> = errs.iter().map(|e| e.1.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "grades: grade \"C\": min_rate 80 must be lower than the grade before it (60)",
+            "grades: the first grade (\"A\") is for targets that were met and takes no min_rate",
+        ],
+        "{errs:#?}"
+    );
+    assert!(
+        errs.iter()
+            .all(|e| e.0 == "content/testcity/municipality.toml")
+    );
+}

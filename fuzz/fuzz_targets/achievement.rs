@@ -212,6 +212,7 @@ fuzz_target!(|input: Input| {
     let config = AchievementConfig {
         method: input.config_method.model(),
         tolerance_percent: input.config_tolerance.percent(),
+        ..AchievementConfig::default()
     };
     let grades: Vec<Grade> = match &input.grades {
         None => compute::default_grades(),

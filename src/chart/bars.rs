@@ -333,7 +333,7 @@ pub fn status_counts<'a>(
     year: FiscalYear,
     config: &AchievementConfig,
 ) -> Vec<StatusCount> {
-    let grades = compute::default_grades();
+    let grades = &config.grades;
     let unassessed = [
         Unassessed::NotMeasured,
         Unassessed::NotApplicable,
@@ -362,7 +362,7 @@ pub fn status_counts<'a>(
                 .position(|x| x == u)
                 .map(|i| grades.len() + i),
             Assessment::Assessed { .. } => {
-                compute::grade(&a, &grades).and_then(|g| grades.iter().position(|x| x == g))
+                compute::grade(&a, grades).and_then(|g| grades.iter().position(|x| x == g))
             }
         };
         if let Some(i) = slot {

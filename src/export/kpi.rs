@@ -9,7 +9,7 @@ use super::cells::{self, muni_columns, muni_fields, value_columns, value_fields,
 use super::table::{Column, ColumnType, Field, Table};
 use crate::compute::{self, Assessment};
 use crate::fiscal_year::FiscalYear;
-use crate::model::{AchievementConfig, Indicator, Municipality, Site};
+use crate::model::{AchievementConfig, Indicator, Municipality};
 use crate::render::display;
 use crate::render::indicators::{self, Held, Holder};
 
@@ -147,7 +147,7 @@ pub(crate) fn assessment_fields(
     config: &AchievementConfig,
 ) -> Vec<Field> {
     let a = compute::assess(ind, year, config);
-    let view = display::assessment(&a, &compute::default_grades());
+    let view = display::assessment(&a, &config.grades);
     let rate = a
         .rate_display()
         .and_then(|r| r.parse().ok())
@@ -249,25 +249,25 @@ fn row(m: &Municipality, h: &Held<'_>, year: FiscalYear, config: &AchievementCon
 }
 
 /// Adds the rows of a year to `table`.
-fn push_year(table: &mut Table, site: &Site, m: &Municipality, year: FiscalYear) {
+fn push_year(table: &mut Table, m: &Municipality, year: FiscalYear) {
     for h in indicators::of_year(m, year) {
         let origin = Sheet::of(m, h.holder).origin;
-        table.push(origin, row(m, &h, year, &site.config.achievement));
+        table.push(origin, row(m, &h, year, &m.achievement));
     }
 }
 
 /// `kpi.csv`: the KPI page of a year as a table.
-pub fn table(site: &Site, m: &Municipality, year: FiscalYear) -> Table {
+pub fn table(m: &Municipality, year: FiscalYear) -> Table {
     let mut t = Table::new(columns());
-    push_year(&mut t, site, m, year);
+    push_year(&mut t, m, year);
     t
 }
 
 /// `kpi-all-years.csv`: every year's KPI rows, oldest year first.
-pub fn all_years(site: &Site, m: &Municipality) -> Table {
+pub fn all_years(m: &Municipality) -> Table {
     let mut t = Table::new(columns());
     for y in m.fiscal_years() {
-        push_year(&mut t, site, m, y);
+        push_year(&mut t, m, y);
     }
     t
 }

@@ -306,7 +306,7 @@ impl<'a> MuniExport<'a> {
     }
 
     fn run(mut self) -> Result<(), ExportError> {
-        let (site, m) = (self.site, self.m);
+        let m = self.m;
         let years = m.fiscal_years();
         let latest = years.last().copied();
         for &y in &years {
@@ -315,7 +315,7 @@ impl<'a> MuniExport<'a> {
         for plan in &m.plans {
             for (_, node) in plan.nodes() {
                 let route = routes::plan_node(m, &node.code);
-                let table = sheet::plan_node(site, m, plan, node);
+                let table = sheet::plan_node(m, plan, node);
                 self.add_sheet_kind(&table);
                 self.add_csv(
                     &table,
@@ -333,7 +333,7 @@ impl<'a> MuniExport<'a> {
                 )?;
             }
         }
-        let all = kpi::all_years(site, m);
+        let all = kpi::all_years(m);
         self.add_csv(
             &all,
             Placement {
@@ -363,7 +363,7 @@ impl<'a> MuniExport<'a> {
 
     /// The files of one fiscal year.
     fn year(&mut self, y: FiscalYear, is_latest: bool) -> Result<(), ExportError> {
-        let (site, m) = (self.site, self.m);
+        let m = self.m;
         let label = y.long_label();
         let year_page = routes::year(m, y);
         let year_rel = self.rel(&year_page);
@@ -376,7 +376,7 @@ impl<'a> MuniExport<'a> {
             is_latest.then(|| (name.to_string(), pages))
         };
 
-        let t = kpi::table(site, m, y);
+        let t = kpi::table(m, y);
         if !t.rows.is_empty() {
             self.kind(
                 "1-kpi",
@@ -462,7 +462,7 @@ impl<'a> MuniExport<'a> {
             let is_last = history.keys().last() == Some(&y);
             let page = routes::project(m, Some(y), code);
             let alias = routes::project(m, None, code);
-            let table = sheet::project(site, m, p);
+            let table = sheet::project(m, p);
             self.add_sheet_kind(&table);
             self.add_csv(
                 &table,
@@ -483,7 +483,7 @@ impl<'a> MuniExport<'a> {
             let is_last = history.keys().last() == Some(&y);
             let page = routes::action(m, Some(y), &a.key);
             let alias = routes::action(m, None, &a.key);
-            let table = sheet::action(site, m, a);
+            let table = sheet::action(m, a);
             self.add_sheet_kind(&table);
             self.add_csv(
                 &table,

@@ -58,7 +58,7 @@ pub fn text(
     shift_jis: bool,
 ) -> String {
     let mut s = String::new();
-    let config = &site.config.achievement;
+    let config = &m.achievement;
     let _ = writeln!(s, "{}の指標データ（CSV）について", m.name);
     let _ = writeln!(s, "{}", "=".repeat(40));
     let _ = writeln!(s);
@@ -209,11 +209,11 @@ pub fn text(
         "- 実績値が空欄なら「未測定」、目標値か実績値が「－」なら「該当なし」、言葉で書かれた値や目標のない指標は「評価なし」で、どれも達成率は空欄です（0%ではありません）。"
     );
     let _ = writeln!(s, "達成状況の段階：");
-    for g in compute::default_grades() {
+    for (i, g) in config.grades.iter().enumerate() {
         let rule = match g.min_rate {
-            None => "目標値に達した".to_string(),
+            _ if i == 0 => "目標値に達した".to_string(),
             Some(r) if r.is_finite() => format!("目標未達成で達成率{r}%以上"),
-            Some(_) => "目標未達成でそれ以外".to_string(),
+            _ => "目標未達成でそれ以外".to_string(),
         };
         let _ = writeln!(s, "- {} {}：{}", g.mark, g.label, rule);
     }

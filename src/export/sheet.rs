@@ -9,7 +9,7 @@ use super::cells::{self, muni_columns, muni_fields, value_columns, value_fields,
 use super::kpi::{self, Sheet};
 use super::table::{Column, ColumnType, Field, Table};
 use crate::fiscal_year::FiscalYear;
-use crate::model::{Action, Indicator, Municipality, Plan, PlanNode, Project, Site};
+use crate::model::{Action, Indicator, Municipality, Plan, PlanNode, Project};
 use crate::render::indicators::Holder;
 use std::collections::BTreeSet;
 
@@ -72,7 +72,7 @@ struct Place<'a> {
 }
 
 /// Adds one indicator's rows.
-fn push(t: &mut Table, site: &Site, m: &Municipality, at: &Place<'_>, ind: &Indicator) {
+fn push(t: &mut Table, m: &Municipality, at: &Place<'_>, ind: &Indicator) {
     let mut years: BTreeSet<Option<FiscalYear>> = ind
         .targets
         .keys()
@@ -119,7 +119,7 @@ fn push(t: &mut Table, site: &Site, m: &Municipality, at: &Place<'_>, ind: &Indi
             f.push(Field::opt_year(d.and_then(|d| d.year)));
         }
         match year {
-            Some(y) => f.extend(kpi::assessment_fields(ind, y, &site.config.achievement)),
+            Some(y) => f.extend(kpi::assessment_fields(ind, y, &m.achievement)),
             None => f.extend([Field::Empty, Field::Empty, Field::Empty, Field::Empty]),
         }
         f.push(Field::opt_text(ind.note.as_deref()));
@@ -128,7 +128,7 @@ fn push(t: &mut Table, site: &Site, m: &Municipality, at: &Place<'_>, ind: &Indi
 }
 
 /// `indicators.csv` of a project sheet: each activity's output indicators, then the outcomes.
-pub fn project(site: &Site, m: &Municipality, p: &Project) -> Table {
+pub fn project(m: &Municipality, p: &Project) -> Table {
     let mut t = Table::new(columns());
     let sheet = Sheet::of(m, Holder::Project(p));
     for a in &p.activities {
@@ -139,7 +139,7 @@ pub fn project(site: &Site, m: &Municipality, p: &Project) -> Table {
             activity: Some(&a.name),
         };
         for ind in &a.indicators {
-            push(&mut t, site, m, &at, ind);
+            push(&mut t, m, &at, ind);
         }
     }
     let at = Place {
@@ -149,13 +149,13 @@ pub fn project(site: &Site, m: &Municipality, p: &Project) -> Table {
         activity: None,
     };
     for ind in &p.outcomes {
-        push(&mut t, site, m, &at, ind);
+        push(&mut t, m, &at, ind);
     }
     t
 }
 
 /// `indicators.csv` of an action item: the KPI of its 目指す姿.
-pub fn action(site: &Site, m: &Municipality, a: &Action) -> Table {
+pub fn action(m: &Municipality, a: &Action) -> Table {
     let mut t = Table::new(columns());
     let sheet = Sheet::of(m, Holder::Action(a));
     if let Some(kpi) = a.goal.as_ref().and_then(|g| g.kpi.as_ref()) {
@@ -165,13 +165,13 @@ pub fn action(site: &Site, m: &Municipality, a: &Action) -> Table {
             column: PLACES[2],
             activity: None,
         };
-        push(&mut t, site, m, &at, kpi);
+        push(&mut t, m, &at, kpi);
     }
     t
 }
 
 /// `indicators.csv` of a plan node: its 目標指標.
-pub fn plan_node(site: &Site, m: &Municipality, plan: &Plan, node: &PlanNode) -> Table {
+pub fn plan_node(m: &Municipality, plan: &Plan, node: &PlanNode) -> Table {
     let mut t = Table::new(columns());
     let sheet = Sheet::of(m, Holder::PlanNode(plan, node));
     let at = Place {
@@ -181,7 +181,7 @@ pub fn plan_node(site: &Site, m: &Municipality, plan: &Plan, node: &PlanNode) ->
         activity: None,
     };
     for ind in &node.indicators {
-        push(&mut t, site, m, &at, ind);
+        push(&mut t, m, &at, ind);
     }
     t
 }

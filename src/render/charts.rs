@@ -77,7 +77,7 @@ pub fn project(m: &Municipality, p: &Project, cx: &super::PageCx<'_>) -> Result<
 }
 
 fn draw_project(m: &Municipality, p: &Project, cx: &super::PageCx<'_>) -> Result<ProjectCharts> {
-    let config = &cx.site.config.achievement;
+    let config = cx.achievement;
     let year = p.fiscal_year;
     let Some(history) = m.projects.get(&p.code) else {
         return Ok(ProjectCharts::default());
@@ -129,12 +129,7 @@ fn draw_action(m: &Municipality, a: &Action, cx: &super::PageCx<'_>) -> Result<O
         return Ok(None);
     };
     let joined = history::action_kpi(history, a.fiscal_year);
-    indicator(
-        joined.as_ref(),
-        a.fiscal_year,
-        "chart-kpi",
-        &cx.site.config.achievement,
-    )
+    indicator(joined.as_ref(), a.fiscal_year, "chart-kpi", cx.achievement)
 }
 
 /// The charts of a plan node's 目標指標 (a plan's indicators carry their own years).
@@ -146,12 +141,7 @@ fn draw_plan_node(node: &PlanNode, cx: &super::PageCx<'_>) -> Result<Vec<Chart>>
     let mut out = Vec::new();
     for (j, ind) in node.indicators.iter().enumerate() {
         let id = format!("chart-node{j}");
-        out.extend(chart::indicator_chart(
-            ind,
-            None,
-            &id,
-            &cx.site.config.achievement,
-        )?);
+        out.extend(chart::indicator_chart(ind, None, &id, cx.achievement)?);
     }
     Ok(out)
 }
@@ -163,11 +153,7 @@ pub fn status(m: &Municipality, year: FiscalYear, cx: &super::PageCx<'_>) -> Res
 
 fn draw_status(m: &Municipality, year: FiscalYear, cx: &super::PageCx<'_>) -> Result<Chart> {
     let held = super::indicators::of_year(m, year);
-    let counts = chart::status_counts(
-        held.iter().map(|h| h.indicator),
-        year,
-        &cx.site.config.achievement,
-    );
+    let counts = chart::status_counts(held.iter().map(|h| h.indicator), year, cx.achievement);
     chart::status_chart(
         &counts,
         &format!("{} {}", m.name, year.long_label()),

@@ -235,13 +235,13 @@ pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
     }
 }
 
-/// Assesses and formats an indicator for a year under the site's settings and default grades.
+/// Assesses and formats an indicator for a year under the given settings and their grades.
 pub fn assess(
     ind: &Indicator,
     y: FiscalYear,
     config: &crate::model::AchievementConfig,
 ) -> AssessmentView {
-    assessment(&compute::assess(ind, y, config), &compute::default_grades())
+    assessment(&compute::assess(ind, y, config), &config.grades)
 }
 
 /// 進捗状況 in words.

@@ -189,7 +189,7 @@ pub fn kpi_row(cx: &PageCx<'_>, muni: &Municipality, h: &Held<'_>, year: FiscalY
         },
         actual: display::value(ind.actual(year), unit)
             .with_note(ind.actuals.get(&year).and_then(|e| e.note.as_ref())),
-        assessment: display::assess(ind, year, &cx.site.config.achievement),
+        assessment: display::assess(ind, year, cx.achievement),
         note: ind.note.clone(),
     }
 }

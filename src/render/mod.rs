@@ -106,13 +106,26 @@ pub struct PageCx<'s> {
     pub route: Route,
     /// The prefix back to the site root (`../../`), or `/` for pages shown at any depth.
     pub root: String,
+    /// The 達成率 settings of the page's municipality (its own grades), or the site's.
+    pub achievement: &'s crate::model::AchievementConfig,
 }
 
 impl<'s> PageCx<'s> {
     /// The context of a page at `route`.
     pub fn new(site: &'s Site, route: Route) -> PageCx<'s> {
         let root = route.root_prefix();
-        PageCx { site, route, root }
+        let achievement = route
+            .as_str()
+            .split('/')
+            .next()
+            .and_then(|slug| site.municipalities.iter().find(|m| m.slug == slug))
+            .map_or(&site.config.achievement, |m| &m.achievement);
+        PageCx {
+            site,
+            route,
+            root,
+            achievement,
+        }
     }
 
     /// The context of a page a server shows at any URL (404.html): links go from the site root
@@ -124,7 +137,12 @@ impl<'s> PageCx<'s> {
             .as_deref()
             .and_then(base_path)
             .unwrap_or_else(|| "/".to_string());
-        PageCx { site, route, root }
+        PageCx {
+            site,
+            route,
+            root,
+            achievement: &site.config.achievement,
+        }
     }
 
     /// The link from this page to `to`.

@@ -155,7 +155,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> Result<ActionPage> {
                 "目指す姿のKPI".into(),
                 &[k],
                 Some(a.fiscal_year),
-                &cx.site.config.achievement,
+                cx.achievement,
             )
         }),
     });

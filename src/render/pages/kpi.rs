@@ -48,11 +48,7 @@ pub(super) fn page(
     let view = KpiPage {
         muni: m.name.clone(),
         year: y.long_label(),
-        counts: indicators::counts(
-            held.iter().map(|h| h.indicator),
-            y,
-            &site.config.achievement,
-        ),
+        counts: indicators::counts(held.iter().map(|h| h.indicator), y, &m.achievement),
         rows,
         formulas,
         legend_href: cx.href(&routes::legend()),

@@ -237,7 +237,7 @@ pub(crate) struct SheetItem {
 /// A project in a list, with the results of its outcome indicators (all indicators when it has
 /// no outcomes).
 fn project_item(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> SheetItem {
-    let config = &cx.site.config.achievement;
+    let config = cx.achievement;
     let (label, c) = if p.outcomes.is_empty() {
         (
             "指標",
@@ -288,7 +288,7 @@ fn counts_line(label: &str, c: &indicators::Counts) -> String {
 fn action_item(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> SheetItem {
     let mut parts = Vec::new();
     if let Some(kpi) = a.goal.as_ref().and_then(|g| g.kpi.as_ref()) {
-        let v = display::assess(kpi, a.fiscal_year, &cx.site.config.achievement);
+        let v = display::assess(kpi, a.fiscal_year, cx.achievement);
         parts.push(format!("KPI {}", v.summary()));
     }
     let mut progress: Vec<(crate::model::Progress, usize)> = Vec::new();

@@ -55,11 +55,7 @@ fn headline_year(m: &Municipality) -> Option<FiscalYear> {
 pub(crate) fn headline(cx: &PageCx<'_>, m: &Municipality) -> Option<Headline> {
     let year = headline_year(m)?;
     let held = indicators::of_year(m, year);
-    let counts = indicators::counts(
-        held.iter().map(|h| h.indicator),
-        year,
-        &cx.site.config.achievement,
-    );
+    let counts = indicators::counts(held.iter().map(|h| h.indicator), year, cx.achievement);
     let has_sheets = m.fiscal_years().contains(&year);
     let share_text = match &counts.share_achieved {
         Some(s) => format!(
@@ -219,7 +215,7 @@ fn by_owner(sheets: &[(Vec<String>, bool, SheetItem)]) -> Vec<OwnerGroup> {
 fn by_status(cx: &PageCx<'_>, m: &Municipality, year: FiscalYear) -> Vec<StatusGroup> {
     let mut groups: Vec<(AssessmentView, Vec<StatusItem>)> = Vec::new();
     for h in indicators::of_year(m, year) {
-        let a = display::assess(h.indicator, year, &cx.site.config.achievement);
+        let a = display::assess(h.indicator, year, cx.achievement);
         let item = StatusItem {
             indicator: match h.activity {
                 Some(activity) => format!("{}（活動：{activity}）", h.indicator.name),
@@ -236,7 +232,7 @@ fn by_status(cx: &PageCx<'_>, m: &Municipality, year: FiscalYear) -> Vec<StatusG
             None => groups.push((a, vec![item])),
         }
     }
-    groups.sort_by_key(|(a, _)| status_order(a));
+    groups.sort_by_key(|(a, _)| status_order(a, &m.achievement.grades));
     groups
         .into_iter()
         .map(|(a, items)| StatusGroup {
@@ -249,8 +245,7 @@ fn by_status(cx: &PageCx<'_>, m: &Municipality, year: FiscalYear) -> Vec<StatusG
 }
 
 /// Where a 達成状況 stands in the legend's order: the grades (◎○△×), then 未測定, 該当なし, 評価なし.
-fn status_order(a: &AssessmentView) -> usize {
-    let grades = crate::compute::default_grades();
+fn status_order(a: &AssessmentView, grades: &[crate::compute::Grade]) -> usize {
     let unassessed = ["未測定", "該当なし", "評価なし"];
     if a.state == "unassessed" {
         grades.len()
@@ -343,11 +338,7 @@ pub(super) fn year(
 ) -> Result<Rendered> {
     let cx = PageCx::new(site, routes::year(m, y));
     let held = indicators::of_year(m, y);
-    let counts = indicators::counts(
-        held.iter().map(|h| h.indicator),
-        y,
-        &site.config.achievement,
-    );
+    let counts = indicators::counts(held.iter().map(|h| h.indicator), y, &m.achievement);
     let share_text = match &counts.share_achieved {
         Some(s) => format!(
             "{s}（評価できた{}指標のうち{}指標が目標を達成）",

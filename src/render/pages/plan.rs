@@ -157,7 +157,7 @@ fn indicator_table(cx: &PageCx<'_>, node: &PlanNode) -> (Option<YearTable>, Vec<
             format!("{}の目標指標", node.title),
             &inds,
             latest_actual,
-            &cx.site.config.achievement,
+            cx.achievement,
         )
     });
     let formulas = indicators::number_formulas(

@@ -223,7 +223,7 @@ fn activities(cx: &PageCx<'_>, p: &Project) -> Vec<ActivityView> {
                         format!("{}の活動指標（アウトプット）", a.name),
                         &inds,
                         Some(p.fiscal_year),
-                        &cx.site.config.achievement,
+                        cx.achievement,
                     )
                 }),
                 charts: Vec::new(),
@@ -294,7 +294,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> Result<ProjectPage> {
             "成果指標（アウトカム）".into(),
             &outcomes,
             Some(p.fiscal_year),
-            &cx.site.config.achievement,
+            cx.achievement,
         )
     });
     let tables = activities

@@ -53,8 +53,16 @@ struct Legend {
     down_method: &'static str,
     tolerance: String,
     grades: Vec<GradeRow>,
+    /// Municipalities whose own grades differ from the site's.
+    own_grades: Vec<OwnGrades>,
     states: Vec<StateRow>,
     cells: Vec<CellExample>,
+}
+
+#[derive(Serialize)]
+struct OwnGrades {
+    name: String,
+    grades: Vec<GradeRow>,
 }
 
 #[derive(Serialize)]
@@ -115,18 +123,20 @@ fn direction_rules(tolerance: &str) -> Vec<Rule> {
     ]
 }
 
-/// The grades (◎○△×) with the rule that earns each.
-fn grade_rows() -> Vec<GradeRow> {
-    compute::default_grades()
-        .into_iter()
-        .map(|g| GradeRow {
+/// The grades (◎○△× unless configured) with the rule that earns each: the first is for met
+/// targets, the others by their lowest rate, the last (without a rate) takes the rest.
+fn grade_rows(grades: &[compute::Grade]) -> Vec<GradeRow> {
+    grades
+        .iter()
+        .enumerate()
+        .map(|(i, g)| GradeRow {
             rule: match g.min_rate {
-                None => "目標値に達した".into(),
+                _ if i == 0 => "目標値に達した".into(),
                 Some(m) if m.is_finite() => format!("目標未達成で、達成率が{m}%以上"),
-                Some(_) => "目標未達成で、それ以外（率のない比較を含む）".into(),
+                _ => "目標未達成で、それ以外（率のない比較を含む）".into(),
             },
-            mark: g.mark,
-            label: g.label,
+            mark: g.mark.clone(),
+            label: g.label.clone(),
         })
         .collect()
 }
@@ -204,7 +214,16 @@ pub(super) fn legend(site: &Site, theme: &Theme) -> Result<Rendered> {
             Method::Progress => "現状値からの進捗",
         },
         tolerance,
-        grades: grade_rows(),
+        grades: grade_rows(&config.grades),
+        own_grades: site
+            .municipalities
+            .iter()
+            .filter(|m| m.achievement.grades != config.grades)
+            .map(|m| OwnGrades {
+                name: m.name.clone(),
+                grades: grade_rows(&m.achievement.grades),
+            })
+            .collect(),
         states: state_rows(),
         cells: cell_examples(),
     };
