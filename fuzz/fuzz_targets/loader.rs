@@ -86,9 +86,10 @@ fuzz_target!(|data: &[u8]| {
 /// in every year it has a value, in the year before and after, and in every sheet year.
 fn walk(site: &Site) {
     let _ = kohyo::Summary::of(site).to_string();
-    let config = site.config.achievement;
-    let grades = compute::default_grades();
     for m in &site.municipalities {
+        // Each municipality's own settings (the site's, with its grades if it sets them).
+        let config = &m.achievement;
+        let grades = &config.grades;
         let years = m.fiscal_years();
         assert_eq!(m.latest_year(), years.last().copied());
         let mut indicators: Vec<&Indicator> = Vec::new();
@@ -126,7 +127,7 @@ fn walk(site: &Site) {
                 .collect();
             ys.extend(around);
             for y in ys {
-                let a = compute::assess(ind, y, &config);
+                let a = compute::assess(ind, y, config);
                 if let Some(r) = a.rate_display() {
                     assert!(r.parse::<f64>().is_ok_and(f64::is_finite), "{r}");
                 }
