@@ -90,12 +90,13 @@ impl fmt::Display for NumberError {
 impl std::error::Error for NumberError {}
 
 /// Folds the forms numbers take in extracted Japanese text to ASCII: full-width digits, signs and
-/// the full stop, the ideographic comma; drops thousands separators and spaces.
+/// the full stop; drops thousands separators. Spaces and 「、」 inside are kept, so that "1 2" or
+/// "1、2" (two numbers, or a typo) is not silently read as 12.
 fn fold_numeric(input: &str) -> String {
     input
         .trim()
         .chars()
-        .filter(|c| !matches!(c, ',' | '，' | '、' | ' ' | '\u{3000}'))
+        .filter(|c| !matches!(c, ',' | '，'))
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '．' => '.',
@@ -346,6 +347,9 @@ mod tests {
             "1e5",
             "NaN",
             "inf",
+            "1 2",
+            "1、2",
+            "1\u{3000}2",
             "99999999999999999999999999999999",
         ] {
             assert!(bad.parse::<Number>().is_err(), "{bad:?} should be rejected");
