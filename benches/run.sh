@@ -16,7 +16,10 @@
 # Environment:
 #   BENCH_RUNS=3        timed runs per measurement (hyperfine --runs); 1 from N = 100000 on
 #   BENCH_DISK=DIR      where the on-disk outputs go (default target/bench/out)
-#   BENCH_OUTPUTS="shm disk"   which outputs to measure
+#   BENCH_OUTPUTS="shm disk"   which outputs to measure. kohyo holds the whole site in memory
+#                       until it writes it (docs/performance.md), so at N = 100000 its peak RSS
+#                       (~13 GB) and a tmpfs output (~9 GB) do not fit in 24 GB together: measure
+#                       that size with BENCH_OUTPUTS=disk.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -45,13 +48,14 @@ fi
 
 echo "building kohyo and the generator (release)"
 cargo build --release --quiet --bin kohyo --example synth
-KOHYO="$ROOT/target/release/kohyo"
-SYNTH="$ROOT/target/release/examples/synth"
-
 BENCH="$ROOT/target/bench"
 SHM="/dev/shm/kohyo-bench-$$"
 DISK="${BENCH_DISK:-$BENCH/out}"
-mkdir -p "$BENCH" "$SHM" "$DISK"
+mkdir -p "$BENCH/bin" "$SHM" "$DISK"
+# Private copies: a cargo build elsewhere in the tree must not swap the binary mid-benchmark.
+cp target/release/kohyo target/release/examples/synth "$BENCH/bin/"
+KOHYO="$BENCH/bin/kohyo"
+SYNTH="$BENCH/bin/synth"
 cleanup() { rm -rf "$SHM" "$DISK"/kohyo-* "$DISK"/hugo-*; }
 trap cleanup EXIT
 
@@ -70,7 +74,7 @@ echo
 
 # --- measurements --------------------------------------------------------------------------------
 RESULTS="$BENCH/results.tsv"
-printf 'N\ttool\toutput\tseconds\tstddev\thtml_pages\tpeak_rss_kib\tcpu_seconds\n' >"$RESULTS"
+printf 'N\ttool\toutput\tseconds\tstddev\thtml_pages\tpeak_rss_kib\tcpu_seconds\tload\n' >"$RESULTS"
 
 # measure TOOL OUTPUT_KIND N OUT CMD...: hyperfine for the time, one more run under
 # /usr/bin/time -v for the peak RSS and CPU time.
@@ -80,6 +84,9 @@ measure() {
   local runs="${BENCH_RUNS:-3}"
   [ "$n" -lt 100000 ] || runs="${BENCH_RUNS:-1}"
   local json="$BENCH/$tool-$kind-$n.json"
+  # Other work on the machine slows every tool alike; the 1-minute load average tells how much.
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   hyperfine --runs "$runs" --style none --prepare "rm -rf '$out'" --export-json "$json" \
     "$(printf '%q ' "$@")" >/dev/null
   rm -rf "$out"
@@ -91,9 +98,9 @@ measure() {
   stddev=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.3f" % (r.get("stddev") or 0))' "$json")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$BENCH/$tool-$kind-$n.time")
   cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$BENCH/$tool-$kind-$n.time")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$kind" "$mean" "$stddev" "$pages" "$rss" "$cpu" >>"$RESULTS"
-  printf '  %-5s %-4s %8.2f s ± %5.2f  %7d HTML pages  peak RSS %6d MiB  CPU %7.2f s\n' \
-    "$tool" "$kind" "$mean" "$stddev" "$pages" "$((rss / 1024))" "$cpu"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$kind" "$mean" "$stddev" "$pages" "$rss" "$cpu" "$load" >>"$RESULTS"
+  printf '  %-5s %-4s %8.2f s ± %5.2f  %7d HTML pages  peak RSS %6d MiB  CPU %7.2f s  load %s\n' \
+    "$tool" "$kind" "$mean" "$stddev" "$pages" "$((rss / 1024))" "$cpu" "$load"
   rm -rf "$out"
 }
 
@@ -111,9 +118,9 @@ for n in "${SIZES[@]}"; do
     measure kohyo "$kind" "$n" "$base/kohyo-$n" "$KOHYO" build --quiet --root "$site" --output "$base/kohyo-$n"
     measure hugo "$kind" "$n" "$base/hugo-$n" hugo --quiet --source "$site-hugo" --destination "$base/hugo-$n"
   done
-  # Where kohyo's time goes, once per N (tmpfs output).
-  "$KOHYO" build --quiet --timings --root "$site" --output "$SHM/kohyo-$n" 2>&1 | tee "$BENCH/timings-$n.txt" | sed 's/^/  /'
-  rm -rf "$site" "$site-hugo" "$SHM/kohyo-$n"
+  # Where kohyo's time goes, once per N (on the last output measured).
+  "$KOHYO" build --quiet --timings --root "$site" --output "$base/kohyo-$n" 2>&1 | tee "$BENCH/timings-$n.txt" | sed 's/^/  /'
+  rm -rf "$site" "$site-hugo" "$base/kohyo-$n"
 done
 
 # --- the table -----------------------------------------------------------------------------------
@@ -122,8 +129,8 @@ python3 - "$RESULTS" <<'EOF' | tee "$BENCH/results.md"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 by = {(r["N"], r["tool"], r["output"]): r for r in rows}
-print("| N sheets | output | kohyo s | kohyo ms/sheet | kohyo sheets/s | kohyo HTML pages | kohyo peak RSS MiB | Hugo s | Hugo ms/page | Hugo pages/s | Hugo peak RSS MiB | kohyo/Hugo time |")
-print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| N sheets | output | kohyo s | kohyo ms/sheet | kohyo sheets/s | kohyo HTML pages | kohyo peak RSS MiB | kohyo CPU s | Hugo s | Hugo ms/page | Hugo pages/s | Hugo peak RSS MiB | Hugo CPU s | kohyo/Hugo time | load |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for (n, tool, out), k in by.items():
     if tool != "kohyo":
         continue
@@ -131,13 +138,15 @@ for (n, tool, out), k in by.items():
     N = int(n)
     ks = float(k["seconds"])
     cells = [f"{N:,}", out, f"{ks:.2f} ± {float(k['stddev']):.2f}", f"{1000 * ks / N:.3f}",
-             f"{N / ks:,.0f}", f"{int(k['html_pages']):,}", f"{int(k['peak_rss_kib']) // 1024:,}"]
+             f"{N / ks:,.0f}", f"{int(k['html_pages']):,}", f"{int(k['peak_rss_kib']) // 1024:,}",
+             k["cpu_seconds"]]
     if h:
         hs = float(h["seconds"])
         cells += [f"{hs:.2f} ± {float(h['stddev']):.2f}", f"{1000 * hs / N:.3f}", f"{N / hs:,.0f}",
-                  f"{int(h['peak_rss_kib']) // 1024:,}", f"{ks / hs:.2f}"]
+                  f"{int(h['peak_rss_kib']) // 1024:,}", h["cpu_seconds"], f"{ks / hs:.2f}",
+                  f"{k['load']}, {h['load']}"]
     else:
-        cells += ["–"] * 5
+        cells += ["–"] * 7
     print("| " + " | ".join(cells) + " |")
 EOF
 echo
