@@ -53,7 +53,8 @@ pub struct RenderedSite {
     pub files: Vec<Rendered>,
     /// How many HTML pages there are.
     pub pages: usize,
-    /// How many charts the pages embed (a chart repeated on a latest-year page counts again).
+    /// How many charts were drawn for the pages. A project sheet's latest-year copy at its short
+    /// route shows the charts drawn for the sheet, which count once.
     pub charts: usize,
     /// Time spent drawing those charts, summed over the rendering threads (CPU time, not wall
     /// clock: with two threads it can reach twice the render step's wall time).
@@ -387,13 +388,14 @@ pub fn render_site_observed(
     progress: &dyn crate::progress::Progress,
 ) -> Result<RenderedSite> {
     let jobs = pages::jobs(site)?;
-    progress.step("render", Some(jobs.len() as u64));
-    let rendered: Vec<(Rendered, charts::Tally)> = jobs
+    let total: usize = jobs.iter().map(pages::Job::pages).sum();
+    progress.step("render", Some(total as u64));
+    let rendered: Vec<(Vec<Rendered>, charts::Tally)> = jobs
         .par_iter()
         .map(|job| {
-            let (page, tally) = charts::tallied(|| job.render(site, theme, downloads));
-            progress.advance(1);
-            page.map(|page| (page, tally))
+            let (pages, tally) = charts::tallied(|| job.render(site, theme, downloads));
+            progress.advance(job.pages() as u64);
+            pages.map(|pages| (pages, tally))
         })
         .collect::<Result<Vec<_>>>()?;
     let (charts, chart_time) = rendered
@@ -401,7 +403,7 @@ pub fn render_site_observed(
         .fold((0, std::time::Duration::ZERO), |(n, t), (_, tally)| {
             (n + tally.charts, t + tally.time)
         });
-    let mut files: Vec<Rendered> = rendered.into_iter().map(|(page, _)| page).collect();
+    let mut files: Vec<Rendered> = rendered.into_iter().flat_map(|(pages, _)| pages).collect();
     let pages = files.len();
     if let Some(sitemap) = pages::sitemap(site, theme, &jobs)? {
         files.push(sitemap);

@@ -35,7 +35,8 @@ pub(crate) enum Job<'s> {
     Year(&'s Municipality, FiscalYear),
     /// `/{muni}/{fy}/kpi/`; `alias` for `/{muni}/kpi/`.
     Kpi(&'s Municipality, FiscalYear, bool),
-    /// A project sheet; `alias` for the latest sheet's short route.
+    /// A project sheet; `with_latest` for the latest sheet, which is also shown at its short
+    /// route (`/{muni}/projects/{code}/`): both pages come from one drawing of its charts.
     Project(&'s Municipality, &'s Project, bool),
     /// An action item report; `alias` for the latest report's short route.
     Action(&'s Municipality, &'s Action, bool),
@@ -57,8 +58,12 @@ pub(crate) fn jobs(site: &Site) -> Result<Vec<Job<'_>>> {
             jobs.push(Job::Kpi(m, latest, true));
         }
         for history in m.projects.values() {
-            jobs.extend(history.values().map(|p| Job::Project(m, p, false)));
-            jobs.extend(history.values().last().map(|p| Job::Project(m, p, true)));
+            let latest = history.keys().last().copied();
+            jobs.extend(
+                history
+                    .values()
+                    .map(|p| Job::Project(m, p, Some(p.fiscal_year) == latest)),
+            );
         }
         for history in m.actions.values() {
             jobs.extend(history.values().map(|a| Job::Action(m, a, false)));
@@ -74,9 +79,25 @@ pub(crate) fn jobs(site: &Site) -> Result<Vec<Job<'_>>> {
 }
 
 impl Job<'_> {
-    /// Renders the page.
-    pub(crate) fn render(&self, site: &Site, theme: &Theme, dl: &Downloads) -> Result<Rendered> {
+    /// How many pages the job renders.
+    pub(crate) fn pages(&self) -> usize {
         match *self {
+            Job::Project(_, _, true) => 2,
+            _ => 1,
+        }
+    }
+
+    /// Renders the job's pages (one, or two for [`Job::Project`] with its latest-year copy).
+    pub(crate) fn render(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        dl: &Downloads,
+    ) -> Result<Vec<Rendered>> {
+        let page = match *self {
+            Job::Project(m, p, with_latest) => {
+                return project::pages(site, theme, dl, m, p, with_latest);
+            }
             Job::Home => site::home(site, theme),
             Job::Legend => site::legend(site, theme),
             Job::Accessibility => site::accessibility(site, theme),
@@ -84,10 +105,10 @@ impl Job<'_> {
             Job::Municipality(m) => municipality::index(site, theme, dl, m),
             Job::Year(m, y) => municipality::year(site, theme, dl, m, y),
             Job::Kpi(m, y, alias) => kpi::page(site, theme, dl, m, y, alias),
-            Job::Project(m, p, alias) => project::page(site, theme, dl, m, p, alias),
             Job::Action(m, a, alias) => action::page(site, theme, dl, m, a, alias),
             Job::PlanNode(m, plan, node) => plan::page(site, theme, dl, m, plan, node),
-        }
+        };
+        page.map(|page| vec![page])
     }
 
     /// The route a page is the canonical page of, for the sitemap (`None` for aliases and 404).
@@ -100,10 +121,10 @@ impl Job<'_> {
             Job::Municipality(m) => routes::muni(m),
             Job::Year(m, y) => routes::year(m, y),
             Job::Kpi(m, y, false) => routes::kpi(m, Some(y)),
-            Job::Project(m, p, false) => routes::project(m, Some(p.fiscal_year), &p.code),
+            Job::Project(m, p, _) => routes::project(m, Some(p.fiscal_year), &p.code),
             Job::Action(m, a, false) => routes::action(m, Some(a.fiscal_year), &a.key),
             Job::PlanNode(m, _, n) => routes::plan_node(m, &n.code),
-            Job::Kpi(_, _, true) | Job::Project(_, _, true) | Job::Action(_, _, true) => {
+            Job::Kpi(_, _, true) | Job::Action(_, _, true) => {
                 return None;
             }
         })

@@ -282,9 +282,13 @@ fn staffing(p: &Project) -> Option<StaffingView> {
     })
 }
 
-fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> Result<ProjectPage> {
+fn view(
+    cx: &PageCx<'_>,
+    m: &Municipality,
+    p: &Project,
+    charts: charts::ProjectCharts,
+) -> Result<ProjectPage> {
     let mut activities = activities(cx, p);
-    let charts = charts::project(m, p, cx)?;
     for (a, c) in activities.iter_mut().zip(charts.activities) {
         a.charts = c;
     }
@@ -331,21 +335,50 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> Result<ProjectPage> {
     })
 }
 
-/// A project sheet's page; `alias` renders the latest sheet at its short route.
-pub(super) fn page(
+/// A project sheet's page, and with `with_latest` the same sheet again at its short route (the
+/// latest year's, with a canonical link to the yeared one). The charts do not depend on the route,
+/// so they are drawn once for both.
+pub(super) fn pages(
     site: &Site,
     theme: &Theme,
     downloads: &Downloads,
     m: &Municipality,
     p: &Project,
-    alias: bool,
-) -> Result<Rendered> {
+    with_latest: bool,
+) -> Result<Vec<Rendered>> {
     let yeared = routes::project(m, Some(p.fiscal_year), &p.code);
-    let route = if alias {
-        routes::project(m, None, &p.code)
-    } else {
-        yeared.clone()
-    };
+    let charts = charts::project(m, p, &PageCx::new(site, yeared.clone()))?;
+    let mut out = Vec::with_capacity(1 + usize::from(with_latest));
+    if with_latest {
+        let short = routes::project(m, None, &p.code);
+        out.push(page(
+            site,
+            theme,
+            downloads,
+            m,
+            p,
+            short,
+            Some(&yeared),
+            charts.clone(),
+        )?);
+    }
+    out.push(page(site, theme, downloads, m, p, yeared, None, charts)?);
+    Ok(out)
+}
+
+/// One page of a project sheet at `route`; `canonical_of` names the yeared page a short-route copy
+/// repeats.
+#[allow(clippy::too_many_arguments)]
+fn page(
+    site: &Site,
+    theme: &Theme,
+    downloads: &Downloads,
+    m: &Municipality,
+    p: &Project,
+    route: crate::render::url::Route,
+    canonical_of: Option<&crate::render::url::Route>,
+    charts: charts::ProjectCharts,
+) -> Result<Rendered> {
     let cx = PageCx::new(site, route);
     let mut trail = muni_trail(&cx, m, Some(p.fiscal_year));
     trail.push(here(&cx, p.name.clone()));
@@ -359,8 +392,8 @@ pub(super) fn page(
         m.name,
         site.config.title
     );
-    if alias {
-        meta.canonical = Some(canonical(&cx, &yeared));
+    if let Some(yeared) = canonical_of {
+        meta.canonical = Some(canonical(&cx, yeared));
     }
-    render_template(theme, &cx, "project.html", &meta, &view(&cx, m, p)?)
+    render_template(theme, &cx, "project.html", &meta, &view(&cx, m, p, charts)?)
 }
