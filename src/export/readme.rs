@@ -31,24 +31,6 @@ pub struct FileKind {
     pub columns: Vec<Column>,
 }
 
-/// The rules of 達成率, as `compute`'s module documentation states them.
-pub fn achievement_rules() -> String {
-    let source = include_str!("../compute.rs");
-    let doc: Vec<&str> = source
-        .lines()
-        .take_while(|l| l.starts_with("//!"))
-        .map(|l| {
-            let l = l.trim_start_matches("//!");
-            l.strip_prefix(' ').unwrap_or(l)
-        })
-        .collect();
-    let start = doc
-        .iter()
-        .position(|l| l.starts_with("The rules"))
-        .unwrap_or(0);
-    doc[start..].join("\n").trim().to_string()
-}
-
 /// The README text.
 pub fn text(
     site: &Site,
@@ -218,11 +200,6 @@ pub fn text(
         let _ = writeln!(s, "- {} {}：{}", g.mark, g.label, rule);
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "計算規則の原文（kohyo の compute モジュールの説明）：");
-    for line in achievement_rules().lines() {
-        let _ = writeln!(s, "  {line}");
-    }
-    let _ = writeln!(s);
     let _ = writeln!(s, "■ 列の説明");
     for k in kinds {
         let _ = writeln!(s);
@@ -258,14 +235,6 @@ pub fn bytes(text: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_rules_come_from_compute() {
-        let rules = achievement_rules();
-        assert!(rules.starts_with("The rules"), "{rules}");
-        assert!(rules.contains("87.6%"), "{rules}");
-        assert!(rules.contains("未測定"));
-    }
 
     #[test]
     fn readme_bytes_have_a_bom_and_crlf() {
