@@ -154,7 +154,7 @@ pub struct AssessmentView {
     /// The grade or state in words: 「概ね達成（80%以上）」「未測定」.
     pub label: String,
     /// Whether the target is met, in words (「目標未達成」), when the grade's label does not say it
-    /// already (「概ね達成（80%以上）」 needs it; 「目標達成」「未達成（50%未満）」 do not); empty when
+    /// already (「概ね達成（80%以上）」 needs it; 「目標達成」「未達成」 do not); empty when
     /// unassessed.
     pub verdict: String,
     /// The formula used, when assessed.
@@ -419,7 +419,7 @@ mod tests {
         assert_eq!((v.summary().as_str(), v.state), ("◎ 目標達成", "achieved"));
         i.actuals.get_mut(&fy(2024)).unwrap().value = num("6000");
         let v = assess(&i, fy(2024), &AchievementConfig::default());
-        assert_eq!(v.summary(), "× 未達成（50%未満）");
+        assert_eq!(v.summary(), "× 未達成");
         assert_eq!(v.state, "not-achieved");
     }
 
