@@ -22,6 +22,7 @@ pub mod progress;
 pub mod render;
 pub mod schema;
 pub mod segment;
+pub mod serve;
 pub mod validate;
 pub mod value;
 

@@ -43,7 +43,7 @@ pub struct Parsed<T> {
 
 /// The kinds of content file, by where they stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Municipality,
     PlanNode,
     Project { year: u16 },
@@ -76,6 +76,7 @@ pub struct Loaded {
     pub municipalities: Vec<LoadedMunicipality>,
 }
 
+#[derive(Debug, Clone)]
 enum AnyFile {
     Municipality(Parsed<MunicipalityFile>),
     PlanNode(Parsed<PlanNodeDef>),
@@ -85,39 +86,12 @@ enum AnyFile {
 
 /// Reads and parses the site under `root`. Problems go into the returned report.
 pub fn load_site(root: &Path) -> (Loaded, Report) {
-    let mut report = Report::new();
     let mut loaded = Loaded::default();
-    let config_path = root.join(CONFIG_FILE);
-    let mut max_bytes = DEFAULT_MAX_FILE_BYTES;
-    match read_source(root, &config_path, DEFAULT_MAX_FILE_BYTES) {
-        Ok(src) => {
-            report.add_source(src.clone());
-            match parse_toml::<SiteFile>(&src, &src.text) {
-                Ok(cfg) => {
-                    if let Some(m) = cfg.limits.max_file_bytes {
-                        max_bytes = m;
-                    }
-                    loaded.config = Some(Parsed {
-                        file: src.name.clone(),
-                        value: cfg,
-                        body_sections: Vec::new(),
-                    });
-                }
-                Err(d) => report.push(d),
-            }
-        }
-        Err(d) => report.push(d.hint(format!(
-            "a site root holds {CONFIG_FILE} and content/; pass --root DIR to point at one"
-        ))),
-    }
-
+    let (config, max_bytes, mut report) = load_config(root);
+    loaded.config = config;
     let content = root.join("content");
-    if !content.is_dir() {
-        report.push(
-            Diagnostic::error(format!("no content/ folder in {}", root.display())).hint(
-                "create content/{municipality}/municipality.toml; see docs/content-format.md",
-            ),
-        );
+    if let Err(d) = check_content_dir(root) {
+        report.push(d);
         return (loaded, report);
     }
 
@@ -127,12 +101,8 @@ pub fn load_site(root: &Path) -> (Loaded, Report) {
     let results: Vec<(Option<Source>, Result<AnyFile, Diagnostic>, String)> = files
         .par_iter()
         .map(|(path, slug, kind)| {
-            let src = match read_source(root, path, max_bytes) {
-                Ok(s) => s,
-                Err(d) => return (None, Err(d), slug.clone()),
-            };
-            let parsed = parse_file(&src, *kind);
-            (Some(src), parsed, slug.clone())
+            let f = load_file(root, path, slug, *kind, max_bytes);
+            (f.source, f.parsed, f.slug)
         })
         .collect();
 
@@ -161,6 +131,98 @@ pub fn load_site(root: &Path) -> (Loaded, Report) {
     }
     loaded.municipalities = munis.into_values().collect();
     (loaded, report)
+}
+
+/// Reads and parses `kohyo.toml`: the parsed file (when it parses), the largest content file it
+/// allows, and the report of its problems.
+pub(crate) fn load_config(root: &Path) -> (Option<Parsed<SiteFile>>, u64, Report) {
+    let mut report = Report::new();
+    let mut max_bytes = DEFAULT_MAX_FILE_BYTES;
+    let mut config = None;
+    match read_source(root, &root.join(CONFIG_FILE), DEFAULT_MAX_FILE_BYTES) {
+        Ok(src) => {
+            report.add_source(src.clone());
+            match parse_toml::<SiteFile>(&src, &src.text) {
+                Ok(cfg) => {
+                    if let Some(m) = cfg.limits.max_file_bytes {
+                        max_bytes = m;
+                    }
+                    config = Some(Parsed {
+                        file: src.name.clone(),
+                        value: cfg,
+                        body_sections: Vec::new(),
+                    });
+                }
+                Err(d) => report.push(d),
+            }
+        }
+        Err(d) => report.push(d.hint(format!(
+            "a site root holds {CONFIG_FILE} and content/; pass --root DIR to point at one"
+        ))),
+    }
+    (config, max_bytes, report)
+}
+
+/// The error of a site root without a `content/` folder.
+pub(crate) fn check_content_dir(root: &Path) -> Result<(), Diagnostic> {
+    if root.join("content").is_dir() {
+        Ok(())
+    } else {
+        Err(
+            Diagnostic::error(format!("no content/ folder in {}", root.display())).hint(
+                "create content/{municipality}/municipality.toml; see docs/content-format.md",
+            ),
+        )
+    }
+}
+
+/// One content file read and parsed on its own: what `kohyo serve` keeps per file, so that a
+/// change re-reads and re-parses only the files that changed.
+#[derive(Debug, Clone)]
+pub(crate) struct LoadedFile {
+    /// The municipality folder the file stands in.
+    pub(crate) slug: String,
+    /// Its text, when it could be read (diagnostics show lines and columns from it).
+    pub(crate) source: Option<Source>,
+    parsed: Result<AnyFile, Diagnostic>,
+}
+
+impl LoadedFile {
+    /// Adds the parsed file to its municipality, or its problem to `report`.
+    pub(crate) fn add_to(&self, m: &mut LoadedMunicipality, report: &mut Report) {
+        if let Some(src) = &self.source {
+            report.add_source(src.clone());
+        }
+        match &self.parsed {
+            Ok(AnyFile::Municipality(p)) => m.file = Some(p.clone()),
+            Ok(AnyFile::PlanNode(p)) => m.plan_nodes.push(p.clone()),
+            Ok(AnyFile::Project(y, p)) => m.projects.push((*y, p.clone())),
+            Ok(AnyFile::Action(y, p)) => m.actions.push((*y, p.clone())),
+            Err(d) => report.push(d.clone()),
+        }
+    }
+}
+
+/// Reads and parses one content file of municipality `slug`.
+pub(crate) fn load_file(
+    root: &Path,
+    path: &Path,
+    slug: &str,
+    kind: Kind,
+    max_bytes: u64,
+) -> LoadedFile {
+    let (source, parsed) = match read_source(root, path, max_bytes) {
+        Ok(src) => {
+            let parsed = parse_file(&src, kind);
+            (Some(src), parsed)
+        }
+        Err(d) => (None, Err(d)),
+    };
+    LoadedFile {
+        slug: slug.to_string(),
+        source,
+        parsed,
+    }
 }
 
 /// Loads one content file given as text, as if it stood at `rel_path` under `content/` beside a
@@ -210,9 +272,18 @@ pub fn load_text(rel_path: &str, text: &str, municipality: &str) -> (Loaded, Rep
 /// Lists the content files with their municipality and kind, in sorted order; files that stand
 /// where no content belongs are reported, never skipped silently.
 fn walk_content(root: &Path, content: &Path) -> (Vec<(PathBuf, String, Kind)>, Vec<Diagnostic>) {
+    walk_under(root, content, content)
+}
+
+/// [`walk_content`] of one folder inside `content` (a municipality's, for `kohyo serve`).
+pub(crate) fn walk_under(
+    root: &Path,
+    content: &Path,
+    dir: &Path,
+) -> (Vec<(PathBuf, String, Kind)>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    let walker = walkdir::WalkDir::new(content)
+    let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()

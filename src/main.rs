@@ -45,6 +45,15 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the site on 127.0.0.1, rebuilding and reloading the browser as files change.
+    Serve {
+        /// The site root, holding kohyo.toml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; 0 takes any free port.
+        #[arg(long, default_value_t = kohyo::serve::DEFAULT_PORT)]
+        port: u16,
+    },
     /// Write the JSON Schemas of the content files into a folder (for editors).
     Schema {
         /// Where to write the schemas.
@@ -112,6 +121,19 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Serve { root, port } => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let served = kohyo::serve::serve(&root, port, color, |addr| {
+                println!("serving http://{addr}/");
+            });
+            match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
                     ExitCode::FAILURE
                 }
             }

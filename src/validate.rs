@@ -27,22 +27,8 @@ pub mod limits;
 /// Validates everything loaded, returning the model when there was no error. Files over a
 /// `[limits]` count are reported and left out first ([`limits`]).
 pub fn validate(mut loaded: Loaded, report: &mut Report) -> Option<Site> {
-    let limits = loaded
-        .config
-        .as_ref()
-        .map(|p| limits::Limits::from_def(&p.value.limits))
-        .unwrap_or_default();
+    let (config, limits) = site_config(loaded.config.as_ref(), report);
     limits::enforce(&mut loaded, &limits, report);
-    let config = match &loaded.config {
-        Some(p) => config(&p.value, &p.file, report),
-        None => Config {
-            title: String::new(),
-            description: None,
-            base_url: None,
-            achievement: AchievementConfig::default(),
-            csv: CsvConfig::default(),
-        },
-    };
     let municipalities: Vec<Municipality> = loaded
         .municipalities
         .into_iter()
@@ -56,6 +42,44 @@ pub fn validate(mut loaded: Loaded, report: &mut Report) -> Option<Site> {
             municipalities,
         })
     }
+}
+
+/// The site configuration and the `[limits]` of `kohyo.toml` (the defaults without one).
+pub(crate) fn site_config(
+    file: Option<&Parsed<SiteFile>>,
+    report: &mut Report,
+) -> (Config, limits::Limits) {
+    let limits = file
+        .map(|p| limits::Limits::from_def(&p.value.limits))
+        .unwrap_or_default();
+    let config = match file {
+        Some(p) => config(&p.value, &p.file, report),
+        None => Config {
+            title: String::new(),
+            description: None,
+            base_url: None,
+            achievement: AchievementConfig::default(),
+            csv: CsvConfig::default(),
+        },
+    };
+    (config, limits)
+}
+
+/// Validates one municipality on its own, as [`validate`] does each of them: no check looks
+/// across municipalities, so `kohyo serve` re-validates only the one whose files changed.
+pub(crate) fn validate_municipality(
+    m: LoadedMunicipality,
+    config: &Config,
+    limits: &limits::Limits,
+    report: &mut Report,
+) -> Option<Municipality> {
+    let mut loaded = Loaded {
+        config: None,
+        municipalities: vec![m],
+    };
+    limits::enforce(&mut loaded, limits, report);
+    let m = loaded.municipalities.pop()?;
+    municipality(m, &config.achievement, report)
 }
 
 fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {

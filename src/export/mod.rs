@@ -141,11 +141,7 @@ pub fn export_site(site: &Site, options: Options) -> Result<Export, ExportError>
     let parts = site
         .municipalities
         .par_iter()
-        .map(|m| {
-            let mut part = Export::default();
-            MuniExport::new(site, m, options, &mut part).run()?;
-            Ok(part)
-        })
+        .map(|m| export_municipality(site, m, options))
         .collect::<Result<Vec<Export>, ExportError>>()?;
     let mut out = Export::default();
     for part in parts {
@@ -164,6 +160,18 @@ pub fn export_site(site: &Site, options: Options) -> Result<Export, ExportError>
         }
     }
     Ok(out)
+}
+
+/// Exports one municipality of `site`: its files (all under `{muni}/`) and the downloads of its
+/// pages. Nothing in it depends on another municipality.
+pub fn export_municipality(
+    site: &Site,
+    m: &Municipality,
+    options: Options,
+) -> Result<Export, ExportError> {
+    let mut part = Export::default();
+    MuniExport::new(site, m, options, &mut part).run()?;
+    Ok(part)
 }
 
 /// A canonical CSV of the package.

@@ -23,6 +23,7 @@
 pub mod charts;
 pub mod display;
 pub mod indicators;
+pub(crate) mod lookup;
 pub mod markdown;
 mod pages;
 pub mod theme;

@@ -1,0 +1,261 @@
+//! What `kohyo serve` holds in memory between requests: the validated site, the compiled theme,
+//! every report, and the pages and data files rendered so far. A page is rendered when it is
+//! first asked for and kept until a change it depends on; a municipality's data files are
+//! exported once on the first request that needs them (its pages show their sizes).
+
+use super::loader::{MuniResult, Reloaded};
+use crate::diagnostics::Report;
+use crate::export::{self, Export};
+use crate::model::{Config, Site};
+use crate::render::{Downloads, lookup, theme::Theme, url::Route};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A municipality's export, computed at most once however many requests wait for it.
+type ExportCell = Arc<OnceLock<Result<Arc<Export>, String>>>;
+
+/// The served site.
+pub(crate) struct State {
+    site: Site,
+    /// Problems of `kohyo.toml` and of `content/` itself.
+    site_report: Report,
+    /// Each municipality's problems.
+    muni_reports: BTreeMap<String, Report>,
+    /// The compiled theme, or why it does not compile.
+    theme: Result<Theme, String>,
+    /// Pages rendered so far, by route.
+    pages: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    /// Each municipality's export, by slug.
+    exports: Mutex<HashMap<String, ExportCell>>,
+}
+
+/// What a request gets.
+pub(crate) enum Answer {
+    /// A file, with its status (200, or 404 for the not-found page).
+    File {
+        /// HTTP status.
+        status: u16,
+        /// The route it stands at, which names its type.
+        route: Route,
+        /// Its bytes.
+        bytes: Arc<Vec<u8>>,
+    },
+    /// The page is at this route with a slash added.
+    Redirect(String),
+    /// The site cannot be shown: its problems, as `kohyo check` prints them.
+    Broken(String),
+}
+
+/// Pages that list every municipality or none: dropped from the cache on any content change.
+const SITE_PAGES: [&str; 5] = ["", "404.html", "legend/", "accessibility/", "sitemap.xml"];
+
+impl State {
+    /// The state after the first load.
+    pub(crate) fn new(loaded: Reloaded, theme: Result<Theme, String>) -> State {
+        let mut state = State {
+            site: Site {
+                config: Config {
+                    title: String::new(),
+                    description: None,
+                    base_url: None,
+                    achievement: Default::default(),
+                    csv: Default::default(),
+                },
+                municipalities: Vec::new(),
+            },
+            site_report: Report::new(),
+            muni_reports: BTreeMap::new(),
+            theme,
+            pages: Mutex::default(),
+            exports: Mutex::default(),
+        };
+        state.apply(loaded);
+        state
+    }
+
+    /// Takes in a reload, dropping what depends on what changed: everything after a full
+    /// reload; else the changed municipalities' pages and data files, and the site-wide pages.
+    pub(crate) fn apply(&mut self, reloaded: Reloaded) {
+        let munis = match reloaded {
+            Reloaded::All {
+                config,
+                report,
+                munis,
+            } => {
+                self.site.config = config;
+                self.site.municipalities.clear();
+                self.site_report = report;
+                self.muni_reports.clear();
+                lock(&self.pages).clear();
+                lock(&self.exports).clear();
+                munis
+            }
+            Reloaded::Some(munis) => {
+                let mut pages = lock(&self.pages);
+                pages.retain(|route, _| {
+                    !SITE_PAGES.contains(&route.as_str())
+                        && !munis
+                            .iter()
+                            .any(|m| route.starts_with(&format!("{}/", m.slug)))
+                });
+                let mut exports = lock(&self.exports);
+                for m in &munis {
+                    exports.remove(&m.slug);
+                }
+                munis
+            }
+        };
+        for MuniResult {
+            slug,
+            model,
+            report,
+        } in munis
+        {
+            let list = &mut self.site.municipalities;
+            let at = list.binary_search_by(|m| m.slug.as_str().cmp(&slug));
+            match (at, model) {
+                (Ok(i), Some(m)) => list[i] = m,
+                (Err(i), Some(m)) => list.insert(i, m),
+                (Ok(i), None) => {
+                    list.remove(i);
+                }
+                (Err(_), None) => {}
+            }
+            self.muni_reports.insert(slug, report);
+        }
+    }
+
+    /// Takes in a recompiled theme; every page is rendered again.
+    pub(crate) fn set_theme(&mut self, theme: Result<Theme, String>) {
+        self.theme = theme;
+        lock(&self.pages).clear();
+    }
+
+    /// Every diagnostic, as `kohyo check` prints them (site first, then each municipality), and
+    /// the theme's error.
+    pub(crate) fn diagnostics(&self, color: bool) -> String {
+        let mut out = self.site_report.render(color);
+        for report in self.muni_reports.values() {
+            out.push_str(&report.render(color));
+        }
+        if let Err(e) = &self.theme {
+            out.push_str(&format!("error: {e}\n"));
+        }
+        out
+    }
+
+    /// How many errors and warnings the content has, and whether the theme failed.
+    pub(crate) fn counts(&self) -> (usize, usize, bool) {
+        let reports = std::iter::once(&self.site_report).chain(self.muni_reports.values());
+        let (errors, warnings) = reports.fold((0, 0), |(e, w), r| {
+            (e + r.error_count(), w + r.warning_count())
+        });
+        (errors, warnings, self.theme.is_err())
+    }
+
+    /// The answer to a request for `route` (a site-relative route as [`Route`] writes them:
+    /// `joso/2024/`, `style.css`).
+    pub(crate) fn answer(&self, route: &str) -> Answer {
+        let (errors, _, theme_failed) = self.counts();
+        let theme = match &self.theme {
+            Ok(theme) if errors == 0 && !theme_failed => theme,
+            _ => return Answer::Broken(self.diagnostics(false)),
+        };
+        if let Some(bytes) = theme.statics.get(route) {
+            return file(200, route, Arc::new(bytes.clone()));
+        }
+        match self.page(theme, route) {
+            Ok(Some(bytes)) => return file(200, route, bytes),
+            Ok(None) => {}
+            Err(e) => return Answer::Broken(format!("error: {e}\n")),
+        }
+        match self.data_file(route) {
+            Ok(Some(bytes)) => return file(200, route, bytes),
+            Ok(None) => {}
+            Err(e) => return Answer::Broken(format!("error: {e}\n")),
+        }
+        let with_slash = format!("{route}/");
+        if !route.is_empty() && lookup::job(&self.site, &with_slash).is_some() {
+            return Answer::Redirect(with_slash);
+        }
+        match self.page(theme, "404.html") {
+            Ok(Some(bytes)) => file(404, "404.html", bytes),
+            Ok(None) => file(404, "404.html", Arc::new(b"404".to_vec())),
+            Err(e) => Answer::Broken(format!("error: {e}\n")),
+        }
+    }
+
+    /// The page at `route`, from the cache or rendered now (with the other pages of its job).
+    fn page(&self, theme: &Theme, route: &str) -> anyhow::Result<Option<Arc<Vec<u8>>>> {
+        if let Some(bytes) = lock(&self.pages).get(route) {
+            return Ok(Some(bytes.clone()));
+        }
+        let export = match lookup::municipality_of(&self.site, route) {
+            Some(m) if lookup::job(&self.site, route).is_some() => Some(self.export(&m.slug)?),
+            _ => None,
+        };
+        let none = Downloads::new();
+        let downloads = export.as_ref().map_or(&none, |e| &e.downloads);
+        let Some(rendered) = lookup::render(&self.site, theme, downloads, route) else {
+            return Ok(None);
+        };
+        let mut found = None;
+        let mut pages = lock(&self.pages);
+        for r in rendered? {
+            let bytes = Arc::new(r.bytes);
+            if r.route.as_str() == route {
+                found = Some(bytes.clone());
+            }
+            pages.insert(r.route.as_str().to_string(), bytes);
+        }
+        Ok(found)
+    }
+
+    /// A data file (CSV, zip, data package) of a municipality's export.
+    fn data_file(&self, route: &str) -> anyhow::Result<Option<Arc<Vec<u8>>>> {
+        let Some(m) = lookup::municipality_of(&self.site, route) else {
+            return Ok(None);
+        };
+        let export = self.export(&m.slug)?;
+        Ok(export
+            .files
+            .iter()
+            .find(|f| f.path == route)
+            .map(|f| Arc::new(f.bytes.clone())))
+    }
+
+    /// A municipality's export, computed on first use.
+    fn export(&self, slug: &str) -> anyhow::Result<Arc<Export>> {
+        let cell = lock(&self.exports)
+            .entry(slug.to_string())
+            .or_default()
+            .clone();
+        let result = cell.get_or_init(|| {
+            let options = export::Options {
+                shift_jis: self.site.config.csv.shift_jis,
+            };
+            match self.site.municipalities.iter().find(|m| m.slug == slug) {
+                Some(m) => export::export_municipality(&self.site, m, options)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
+                None => Ok(Arc::default()),
+            }
+        });
+        result.clone().map_err(|e| anyhow::anyhow!(e))
+    }
+}
+
+/// A file answer.
+fn file(status: u16, route: &str, bytes: Arc<Vec<u8>>) -> Answer {
+    Answer::File {
+        status,
+        route: Route::file(route),
+        bytes,
+    }
+}
+
+/// Locks a cache; a thread that panicked while holding it left nothing half-written that
+/// matters (entries are inserted whole), so a poisoned lock is used as it is.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

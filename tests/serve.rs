@@ -1,0 +1,273 @@
+//! `kohyo serve` as a person uses it: the preview serves the pages `kohyo build` writes (with a
+//! live-reload script added), follows an edited sheet, shows a broken sheet's error with its file
+//! and line and recovers when it is fixed, picks up a template override, refuses `..`, and
+//! exits with status 1 when its port is taken. The polling waits are generous timeouts, not
+//! timing assertions.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PAGE: &str = "/joso/2024/projects/124/";
+const SHEET: &str = "content/joso/2024/projects/124.toml";
+const MARKER: &str = "kohyo-live-reload";
+
+/// A fresh temp folder holding a copy of the sample site in `site/`.
+fn copy_sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(&root).unwrap();
+    fs::copy(src.join("kohyo.toml"), root.join("kohyo.toml")).unwrap();
+    for entry in walkdir::WalkDir::new(src.join("content")) {
+        let entry = entry.unwrap();
+        let to = root.join(entry.path().strip_prefix(&src).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&to).unwrap();
+        } else {
+            fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    (dir, root)
+}
+
+/// The server process, killed when the test ends, whether it passed or not.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn kohyo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kohyo"))
+}
+
+fn start(root: &Path) -> Server {
+    let child = kohyo()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server {
+        child,
+        addr: String::new(),
+    };
+    let stdout = server.child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(url) = line.strip_prefix("serving http://") {
+            server.addr = url.trim_end_matches('/').to_string();
+            break;
+        }
+    }
+    assert!(!server.addr.is_empty(), "the server printed no URL");
+    // Keep reading, so that the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    server
+}
+
+/// A response: status and body.
+struct Got {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// One request, written by hand: `GET {target} HTTP/1.1`.
+fn request(addr: &str, method: &str, target: &str) -> Got {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    Got {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+fn get(addr: &str, target: &str) -> Got {
+    request(addr, "GET", target)
+}
+
+/// Asks for `target` until `ok` holds, for at most 30 s.
+fn poll(addr: &str, target: &str, what: &str, ok: impl Fn(&Got) -> bool) -> Got {
+    let started = Instant::now();
+    loop {
+        let got = get(addr, target);
+        if ok(&got) {
+            return got;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{target} never showed {what}; last answer {}:\n{}",
+            got.status,
+            got.body
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A page without the live-reload script.
+fn without_script(html: &str) -> String {
+    let start = html
+        .find(&format!("<script id=\"{MARKER}\">"))
+        .expect("no live-reload script");
+    let end = start + html[start..].find("</script>\n").unwrap() + "</script>\n".len();
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+/// Writes a file the way editors do: into a temporary file, renamed over the original.
+fn save(path: &Path, text: &str) {
+    let tmp = path.with_extension("toml.tmp~");
+    fs::write(&tmp, text).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn serves_the_built_pages_and_follows_edits() {
+    let (dir, root) = copy_sample();
+    let out = dir.path().join("out");
+    let (_, built) = kohyo::build::build(&root, Some(&out));
+    built.unwrap();
+    // The live-reload script is a thing of the preview only.
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(MARKER) && !text.contains("__kohyo"),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+    let server = start(&root);
+    let addr = server.addr.as_str();
+
+    // The page served is the page built, plus the script.
+    let page = get(addr, PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.head.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(page.head.contains("Cache-Control: no-store"));
+    let built_page = fs::read_to_string(out.join("joso/2024/projects/124/index.html")).unwrap();
+    assert!(
+        without_script(&page.body) == built_page,
+        "{PAGE} differs from the built page"
+    );
+    let home = get(addr, "/");
+    assert!(without_script(&home.body) == fs::read_to_string(out.join("index.html")).unwrap());
+    let csv = get(addr, "/joso/2024/kpi.csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.head.contains("Content-Type: text/csv; charset=utf-8"));
+    assert_eq!(
+        csv.body,
+        fs::read_to_string(out.join("joso/2024/kpi.csv")).unwrap()
+    );
+    let css = get(addr, "/style.css");
+    assert!(css.head.contains("Content-Type: text/css"));
+    assert!(!css.body.contains(MARKER));
+    let missing = get(addr, "/nowhere/");
+    assert_eq!(missing.status, 404);
+    assert!(without_script(&missing.body) == fs::read_to_string(out.join("404.html")).unwrap());
+    assert_eq!(get(addr, "/joso/2024").status, 301);
+
+    // `..`, plain or encoded, is refused; the server reads nothing from disk for a request anyway.
+    for target in [
+        "/../kohyo.toml",
+        "/%2e%2e/kohyo.toml",
+        "/joso/%2E%2E/%2E%2E/kohyo.toml",
+    ] {
+        let got = get(addr, target);
+        assert_eq!(got.status, 400, "{target}");
+        assert!(!got.body.contains("title ="), "{target}");
+    }
+    assert_eq!(request(addr, "POST", "/").status, 405);
+
+    // An edited sheet shows on its page, and on its year's list.
+    let sheet = root.join(SHEET);
+    let original = fs::read_to_string(&sheet).unwrap();
+    let edited = original.replace(
+        "name = \"教育機関・民間企業との連携事業\"",
+        "name = \"教育機関・民間企業との連携事業（改訂版）\"",
+    );
+    assert_ne!(edited, original);
+    save(&sheet, &edited);
+    poll(addr, PAGE, "the new title", |g| {
+        g.body.contains("連携事業（改訂版）")
+    });
+    let year = get(addr, "/joso/2024/");
+    assert!(year.body.contains("連携事業（改訂版）"));
+
+    // A syntax error shows on every page, with its file and line.
+    save(&sheet, &format!("{edited}\nname = \n"));
+    let broken = poll(addr, PAGE, "the error page", |g| g.status == 500);
+    let line = edited.lines().count() + 2;
+    assert!(
+        broken.body.contains(&format!("{SHEET}:{line}:")),
+        "no {SHEET}:{line} in\n{}",
+        broken.body
+    );
+    assert!(broken.body.contains("<html lang=\"ja\">"));
+    assert!(broken.body.contains(MARKER));
+    assert_eq!(get(addr, "/").status, 500);
+
+    // Fixing it brings the page back without a restart.
+    save(&sheet, &edited);
+    poll(addr, PAGE, "the fixed page", |g| {
+        g.status == 200 && g.body.contains("連携事業（改訂版）")
+    });
+
+    // A template override is picked up.
+    let base = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    let overridden = base.replace("</footer>", "<p>上書きテンプレート</p></footer>");
+    assert_ne!(overridden, base);
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(root.join("templates/base.html"), overridden).unwrap();
+    poll(addr, PAGE, "the override", |g| {
+        g.body.contains("上書きテンプレート")
+    });
+    drop(server);
+}
+
+#[test]
+fn a_taken_port_is_a_startup_error() {
+    let (_dir, root) = copy_sample();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = kohyo()
+        .args(["serve", "--port", &port, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("serving"));
+}
