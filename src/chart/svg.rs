@@ -99,6 +99,34 @@ pub(crate) fn wrap(s: &str, max_em: f64) -> Vec<String> {
 /// An axis value as shown: thousands grouped, at most four decimals, no float noise
 /// (`2500` → 「2,500」, `0.30000000000000004` → 「0.3」).
 pub(crate) fn tick(v: f64) -> String {
+    // In ten-thousandths, as an integer: exact for every value an axis of these charts reaches.
+    let scaled = (v * 10_000.0).round();
+    if !scaled.is_finite() || scaled.abs() >= 1e17 {
+        return slow_tick(v);
+    }
+    let n = scaled as i64;
+    let (int, frac) = (n.unsigned_abs() / 10_000, n.unsigned_abs() % 10_000);
+    let digits = int.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 6);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac != 0 {
+        let f = format!("{frac:04}");
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    out
+}
+
+/// [`tick`] for values too large for its integer arithmetic.
+fn slow_tick(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     let s = if s == "-0" { "0" } else { s };
@@ -264,7 +292,7 @@ impl Svg {
     /// chart-{kind}`, a viewBox (no fixed size), and `aria-labelledby` naming the `<title>` and
     /// `<desc>` that follow it, whose ids start with `id`. Everything is escaped here.
     pub(crate) fn new(kind: &str, id: &str, title: &str, desc: &str, size: (u32, u32)) -> Svg {
-        let mut out = String::with_capacity(2048 + title.len() + desc.len());
+        let mut out = String::with_capacity(4096 + title.len() + desc.len());
         let _ = write!(
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart chart-",
@@ -478,6 +506,13 @@ mod tests {
         assert_eq!(tick(97.5), "97.5");
         assert_eq!(tick(1_592_000.0), "1,592,000");
         assert_eq!(tick(-1200.0), "-1,200");
+        assert_eq!(tick(-0.25), "-0.25");
+        assert_eq!(tick(0.00004), "0");
+        assert_eq!(tick(12_345.678_9), "12,345.6789");
+        assert_eq!(tick(98.36 - 97.91), "0.45");
+        // Beyond the integer arithmetic, the same words.
+        assert_eq!(tick(1e20), "100,000,000,000,000,000,000");
+        assert_eq!(tick(-2.5e18), "-2,500,000,000,000,000,000");
     }
 
     #[test]
