@@ -323,6 +323,39 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_single_paths_and_text_is_styled_by_class() {
+        let years: Vec<(i64, &str)> = (2020..=2024).map(|y| (y, "10")).collect();
+        let c = chart(&indicator("a", &years, &years[..4]), "p");
+        // The dashed 目標値 line is one path with a dash pattern (plus the legend's), not one
+        // element per dash; the four actuals make one solid run.
+        let orange: Vec<&str> = c
+            .svg
+            .lines()
+            .filter(|l| l.starts_with("<path") && l.contains("stroke=\"#B34A00\""))
+            .collect();
+        assert_eq!(orange.len(), 2, "{}", c.svg);
+        assert!(
+            orange
+                .iter()
+                .all(|l| l.contains("stroke-dasharray=\"6 4\""))
+        );
+        let blue = c
+            .svg
+            .lines()
+            .filter(|l| l.starts_with("<path") && l.contains("stroke=\"#0031D8\""))
+            .map(|l| attr(l, "d").matches('M').count())
+            .collect::<Vec<_>>();
+        assert_eq!(blue, [1, 1], "the series and the legend: {}", c.svg);
+        assert!(!c.svg.contains("<polyline"));
+        // Text has a class and no font attributes; the theme sizes it.
+        assert!(!c.svg.contains("font-"), "{}", c.svg);
+        let texts = c.svg.matches("<text ").count();
+        assert!(texts > 10);
+        assert_eq!(c.svg.matches("<text x=\"").count(), texts);
+        assert_eq!(c.svg.matches("\" class=\"t").count(), texts);
+    }
+
+    #[test]
     fn ids_are_unique_with_two_charts_on_a_page() {
         let ind = indicator("a", &[(2024, "1")], &[(2024, "1")]);
         let page = format!("{}\n{}", chart(&ind, "ind-1").svg, chart(&ind, "ind-2").svg);
