@@ -3,8 +3,12 @@
 //! instead of being cut), and every bar carries its value in words, so neither colour nor length
 //! is the only way to read it. A value that is blank or 「－」 draws no bar and says so.
 
+use super::backend::Backend;
 use super::history::MoneyRow;
-use super::svg::{self, BLUE, GREEN, GREY, GRID, ORANGE, RED, SUB, TEXT, WHITE, font, tick, wrap};
+use super::svg::{
+    self, BLUE, GREEN, GREY, GRID, ORANGE, Paint, RED, SUB, Stroke, Svg, TEXT, TextClass, font,
+    tick, wrap,
+};
 use super::{Chart, err};
 use crate::compute::{self, Assessment, Unassessed};
 use crate::fiscal_year::FiscalYear;
@@ -12,8 +16,9 @@ use crate::model::{AchievementConfig, Indicator};
 use crate::value::{Amount, MoneyUnit};
 use anyhow::Result;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::prelude::ToPrimitive;
+use std::cell::RefCell;
 
 const W: u32 = 400;
 const PAD: i32 = 8;
@@ -100,102 +105,96 @@ fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) ->
     let x_max = if max > 0.0 { max / LONGEST } else { 1.0 };
     let ticks = key_points(max, x_max, integer);
 
-    let mut raw = String::new();
-    {
-        let root = SVGBackend::with_string(&mut raw, (W, height as u32)).into_drawing_area();
-        for (i, line) in heading.iter().enumerate() {
-            root.draw(&Text::new(
-                line.clone(),
-                (PAD, PAD + i as i32 * svg::HEADING_LINE),
-                svg::heading_font().pos(Pos::new(HPos::Left, VPos::Top)),
-            ))
-            .map_err(err)?;
-        }
-        root.draw(&Text::new(
-            axis_title.to_string(),
-            (PAD, title_top + 2),
-            font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
-        ))
-        .map_err(err)?;
-        let mut x = PAD;
-        for (fill, label) in legend {
-            let y = title_top + TITLE_H + LEGEND_H / 2;
-            draw_bar(&root, *fill, (x, y - BAR_H / 2), (x + 24, y + BAR_H / 2))?;
-            root.draw(&Text::new(
-                label.to_string(),
-                (x + 30, y),
-                font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(err)?;
-            x += 30 + (super::svg::text_width_em(label) * LABEL_PX) as i32 + 24;
-        }
-        let (upper, _) = root.split_vertically(plot_top + plot_h + XLAB_H);
-        let mut chart = ChartBuilder::on(&upper)
-            .margin_top(plot_top as u32)
-            .margin_left(PAD as u32)
-            .margin_right(24)
-            .x_label_area_size(XLAB_H as u32)
-            .y_label_area_size(0)
-            .build_cartesian_2d(
-                (0..x_of(x_max)).with_key_points(ticks.into_iter().map(x_of).collect()),
-                0.0..f64::from(plot_h),
-            )
-            .map_err(err)?;
-        let x_label = |v: &i64| tick(*v as f64 / SCALE);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID.stroke_width(1))
-            .axis_style(SUB.stroke_width(1))
-            .set_all_tick_mark_size(4)
-            .x_label_style(font(SMALL_PX, TEXT))
-            .x_label_formatter(&x_label)
-            .draw()
-            .map_err(err)?;
-        // Pixel positions: the plot's left edge (x = 0) and its top.
-        let (x0, top) = chart.backend_coord(&(0, f64::from(plot_h)));
-        let (_, bottom) = chart.backend_coord(&(0, 0.0));
-        root.draw(&PathElement::new(
-            vec![(x0, top), (x0, bottom)],
-            SUB.stroke_width(1),
-        ))
-        .map_err(err)?;
-        let mut y = top + 4;
-        for (row, lines) in rows.iter().zip(&wrapped) {
-            for line in lines {
-                root.draw(&Text::new(
-                    line.clone(),
-                    (x0 + INSET, y),
-                    font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
-                ))
-                .map_err(err)?;
-                y += LABEL_LINE;
-            }
-            for bar in &row.bars {
-                let end = match bar.value {
-                    Some(v) => {
-                        let (px, _) = chart.backend_coord(&(x_of(v), 0.0));
-                        // A zero is a real value: a sliver, not nothing.
-                        let px = px.max(x0 + 2);
-                        draw_bar(&root, bar.fill, (x0, y), (px, y + BAR_H))?;
-                        px
-                    }
-                    None => x0,
-                };
-                root.draw(&Text::new(
-                    bar.text.clone(),
-                    (end + 5, y + BAR_H / 2),
-                    font(SMALL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Center)),
-                ))
-                .map_err(err)?;
-                y += BAR_H + BAR_GAP;
-            }
-            y += ROW_GAP;
-        }
-        root.present().map_err(err)?;
+    let size = (W, height as u32);
+    let mut svg = Svg::new(kind, id, &title, &desc, size);
+    svg.heading(&heading, PAD);
+    svg.text(
+        (PAD, title_top + 2),
+        TextClass::Label,
+        (HPos::Left, VPos::Top),
+        axis_title,
+    );
+    let mut x = PAD;
+    for (fill, label) in legend {
+        let y = title_top + TITLE_H + LEGEND_H / 2;
+        draw_bar(&mut svg, *fill, (x, y - BAR_H / 2), (x + 24, y + BAR_H / 2));
+        svg.text(
+            (x + 30, y),
+            TextClass::Label,
+            (HPos::Left, VPos::Center),
+            label,
+        );
+        x += 30 + (super::svg::text_width_em(label) * LABEL_PX) as i32 + 24;
     }
-    Ok(Chart::new(kind, id, title, desc, &raw))
+    // plotters lays out the x axis and draws it; the rows are written directly, at the positions
+    // its coordinate mapping gives.
+    let cell = RefCell::new(svg);
+    let root = Backend::new(&cell, size).into_drawing_area();
+    let (upper, _) = root.split_vertically(plot_top + plot_h + XLAB_H);
+    let mut chart = ChartBuilder::on(&upper)
+        .margin_top(plot_top as u32)
+        .margin_left(PAD as u32)
+        .margin_right(24)
+        .x_label_area_size(XLAB_H as u32)
+        .y_label_area_size(0)
+        .build_cartesian_2d(
+            (0..x_of(x_max)).with_key_points(ticks.into_iter().map(x_of).collect()),
+            0.0..f64::from(plot_h),
+        )
+        .map_err(err)?;
+    let x_label = |v: &i64| tick(*v as f64 / SCALE);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(1))
+        .axis_style(SUB.stroke_width(1))
+        .set_all_tick_mark_size(4)
+        .x_label_style(font(SMALL_PX, TEXT))
+        .x_label_formatter(&x_label)
+        .draw()
+        .map_err(err)?;
+    let mut svg = cell.borrow_mut();
+    // Pixel positions: the plot's left edge (x = 0) and its top.
+    let (x0, top) = chart.backend_coord(&(0, f64::from(plot_h)));
+    let (_, bottom) = chart.backend_coord(&(0, 0.0));
+    svg.line([(x0, top), (x0, bottom)], Stroke::solid(SUB, 1));
+    let mut y = top + 4;
+    for (row, lines) in rows.iter().zip(&wrapped) {
+        for line in lines {
+            svg.text(
+                (x0 + INSET, y),
+                TextClass::Label,
+                (HPos::Left, VPos::Top),
+                line,
+            );
+            y += LABEL_LINE;
+        }
+        for bar in &row.bars {
+            let end = match bar.value {
+                Some(v) => {
+                    let (px, _) = chart.backend_coord(&(x_of(v), 0.0));
+                    // A zero is a real value: a sliver, not nothing.
+                    let px = px.max(x0 + 2);
+                    draw_bar(&mut svg, bar.fill, (x0, y), (px, y + BAR_H));
+                    px
+                }
+                None => x0,
+            };
+            svg.text(
+                (end + 5, y + BAR_H / 2),
+                TextClass::Small,
+                (HPos::Left, VPos::Center),
+                &bar.text,
+            );
+            y += BAR_H + BAR_GAP;
+        }
+        y += ROW_GAP;
+    }
+    drop(svg);
+    drop(chart);
+    drop(root);
+    Ok(Chart::new(id, title, desc, cell.into_inner()))
 }
 
 /// Tick values for an axis from 0 whose data reach `max`: steps of 1, 2 or 5 × 10ⁿ, at most five
@@ -221,27 +220,17 @@ fn key_points(max: f64, limit: f64, integer: bool) -> Vec<f64> {
         .collect()
 }
 
-fn draw_bar<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
-    fill: Fill,
-    from: (i32, i32),
-    to: (i32, i32),
-) -> Result<()> {
+/// A bar from its upper left to its lower right corner: solid, or white inside an outline drawn
+/// within its edges.
+fn draw_bar(svg: &mut Svg, fill: Fill, from: (i32, i32), to: (i32, i32)) {
     match fill {
-        Fill::Solid(c) => area
-            .draw(&Rectangle::new([from, to], c.filled()))
-            .map_err(err)?,
-        Fill::Outline(c) => {
-            area.draw(&Rectangle::new([from, to], WHITE.filled()))
-                .map_err(err)?;
-            area.draw(&Rectangle::new(
-                [(from.0 + 1, from.1 + 1), (to.0 - 1, to.1 - 1)],
-                c.stroke_width(2),
-            ))
-            .map_err(err)?;
-        }
+        Fill::Solid(c) => svg.rect(from, to, Paint::filled(c)),
+        Fill::Outline(c) => svg.rect(
+            (from.0 + 1, from.1 + 1),
+            (to.0 - 1, to.1 - 1),
+            Paint::outlined(c, 2),
+        ),
     }
-    Ok(())
 }
 
 /// An amount in the sheet's unit, as a number to plot and as words: 「255,615千円」「未記入」.

@@ -6,18 +6,20 @@
 //! its value written beside it; 現状値 a grey hollow circle with a dotted line. A year without a
 //! number is a gap in the line, never a 0, and is listed under the chart in words.
 
-use super::svg::{self, BLUE, GREY, GRID, ORANGE, SUB, TEXT, WHITE, font, tick, wrap};
+use super::backend::Backend;
+use super::svg::{
+    self, BLUE, GREY, GRID, ORANGE, Paint, SUB, Stroke, Svg, TEXT, TextClass, font, tick, wrap,
+};
 use super::{Chart, direction_phrase, err, value_text};
 use crate::compute::{self, Assessment, Unassessed};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{AchievementConfig, Indicator};
 use crate::value::Value;
 use anyhow::Result;
-use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::prelude::ToPrimitive;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// The chart's width in SVG units; pages scale it down (to 320 px) and never up past it.
@@ -265,78 +267,50 @@ enum Key {
     Baseline,
 }
 
+/// 実績値: a solid blue line.
+const ACTUAL_LINE: Stroke = Stroke {
+    colour: (BLUE.0, BLUE.1, BLUE.2),
+    width: 2,
+    dash: None,
+};
+/// 目標値: an orange line, dashed 6 on 4 off.
+const TARGET_LINE: Stroke = Stroke {
+    colour: (ORANGE.0, ORANGE.1, ORANGE.2),
+    width: 2,
+    dash: Some((6, 4)),
+};
+/// 現状値: a grey dotted line.
+const BASELINE_LINE: Stroke = Stroke {
+    colour: (GREY.0, GREY.1, GREY.2),
+    width: 2,
+    dash: Some((2, 3)),
+};
+const TOP_LEFT: (HPos, VPos) = (HPos::Left, VPos::Top);
+const TOP_CENTRE: (HPos, VPos) = (HPos::Center, VPos::Top);
+
 /// Draws the sample of a legend entry centred at `(x, y)`.
-fn draw_key<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    key: Key,
-    (x, y): (i32, i32),
-) -> Result<()> {
-    let line = |c: RGBColor, w: u32| c.stroke_width(w);
+fn draw_key(svg: &mut Svg, key: Key, (x, y): (i32, i32)) {
+    let sample = [(x - 14, y), (x + 14, y)];
     match key {
         Key::Actual => {
-            area.draw(&PathElement::new(
-                vec![(x - 14, y), (x + 14, y)],
-                line(BLUE, 2),
-            ))
-            .map_err(err)?;
-            area.draw(&Circle::new((x, y), 4, BLUE.filled()))
-                .map_err(err)?;
+            svg.line(sample, ACTUAL_LINE);
+            svg.circle((x, y), 4, Paint::filled(BLUE));
         }
         Key::Target => {
-            area.draw(&DashedPathElement::new(
-                vec![(x - 14, y), (x + 14, y)],
-                6,
-                4,
-                line(ORANGE, 2),
-            ))
-            .map_err(err)?;
-            hollow_square(area, (x, y))?;
+            svg.line(sample, TARGET_LINE);
+            hollow_square(svg, (x, y));
         }
-        Key::Final => {
-            area.draw(&TriangleMarker::new((x, y), 6, ORANGE.filled()))
-                .map_err(err)?;
-        }
+        Key::Final => svg.triangle((x, y), 6, Paint::filled(ORANGE)),
         Key::Baseline => {
-            area.draw(&DashedPathElement::new(
-                vec![(x - 14, y), (x + 14, y)],
-                2,
-                3,
-                line(GREY, 2),
-            ))
-            .map_err(err)?;
-            hollow_circle(area, (x, y), GREY)?;
+            svg.line(sample, BASELINE_LINE);
+            svg.circle((x, y), 4, Paint::outlined(GREY, 2));
         }
     }
-    Ok(())
 }
 
-fn hollow_square<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-) -> Result<()> {
-    area.draw(&Rectangle::new(
-        [(x - 4, y - 4), (x + 4, y + 4)],
-        WHITE.filled(),
-    ))
-    .map_err(err)?;
-    area.draw(&Rectangle::new(
-        [(x - 4, y - 4), (x + 4, y + 4)],
-        ORANGE.stroke_width(2),
-    ))
-    .map_err(err)?;
-    Ok(())
-}
-
-fn hollow_circle<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-    c: RGBColor,
-) -> Result<()> {
-    area.draw(&Circle::new((x, y), 4, WHITE.filled()))
-        .map_err(err)?;
-    area.draw(&Circle::new((x, y), 4, c.stroke_width(2)))
-        .map_err(err)?;
-    Ok(())
+/// The 目標値 marker: a hollow orange square.
+fn hollow_square(svg: &mut Svg, (x, y): (i32, i32)) {
+    svg.rect((x - 4, y - 4), (x + 4, y + 4), Paint::outlined(ORANGE, 2));
 }
 
 /// The indicator chart of a (joined) indicator, or `None` when it has no number to plot.
@@ -437,36 +411,34 @@ pub fn indicator_chart(
         (widest as f64 * LABEL_PX * 0.6).ceil() as u32 + 12
     };
 
-    let mut raw = String::new();
-    {
-        let root = SVGBackend::with_string(&mut raw, (W, height as u32)).into_drawing_area();
-        let unit_title = match unit {
-            Some(u) => format!("単位：{u}"),
-            None => "単位の記載なし".into(),
-        };
-        for (i, line) in heading.iter().enumerate() {
-            root.draw(&Text::new(
-                line.clone(),
-                (PAD, PAD + i as i32 * svg::HEADING_LINE),
-                svg::heading_font().pos(Pos::new(HPos::Left, VPos::Top)),
-            ))
-            .map_err(err)?;
-        }
-        root.draw(&Text::new(
-            unit_title,
-            (PAD, PAD + heading.len() as i32 * svg::HEADING_LINE + 2),
-            font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
-        ))
-        .map_err(err)?;
+    let title = format!("{}の目標値と実績値の推移（グラフ）", ind.name);
+    let desc = describe(ind, config, &notes);
+    let size = (W, height as u32);
+    let mut svg = Svg::new("indicator", id, &title, &desc, size);
+    svg.heading(&heading, PAD);
+    let unit_title = match unit {
+        Some(u) => format!("単位：{u}"),
+        None => "単位の記載なし".into(),
+    };
+    let unit_y = PAD + heading.len() as i32 * svg::HEADING_LINE + 2;
+    svg.text((PAD, unit_y), TextClass::Label, TOP_LEFT, &unit_title);
+    let (x_start, x_end) = (x_of(years.first) - 1, x_of(years.last) + 1);
+    // plotters lays out the plot and draws its axes; the rest is written directly, at the
+    // positions its coordinate mapping gives.
+    let cell = RefCell::new(svg);
+    let root = Backend::new(&cell, size).into_drawing_area();
+    let chart = {
         let (upper, _) = root.split_vertically(plot_bottom);
-        let x_range = (x_of(years.first) - 1)..(x_of(years.last) + 1);
         let mut chart = ChartBuilder::on(&upper)
             .margin_top(top as u32)
             .margin_left(PAD as u32)
             .margin_right(16)
             .x_label_area_size(XLAB_H as u32)
             .y_label_area_size(y_labels_width)
-            .build_cartesian_2d(x_range.with_key_points(years.labelled.clone()), y_lo..y_hi)
+            .build_cartesian_2d(
+                (x_start..x_end).with_key_points(years.labelled.clone()),
+                y_lo..y_hi,
+            )
             .map_err(err)?;
         let x_label = |x: &i32| {
             FiscalYear::new(i64::from(*x / 2))
@@ -488,108 +460,82 @@ pub fn indicator_chart(
             .y_labels(y_label_count(&values, y_lo, y_hi))
             .draw()
             .map_err(err)?;
-        // The 西暦 under each 和暦 label.
-        for x in &years.labelled {
-            let (px, py) = chart.backend_coord(&(*x, y_lo));
-            root.draw(&Text::new(
-                format!("({})", x / 2),
-                (px, py + 24),
-                font(SMALL_PX, SUB).pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(err)?;
-        }
-        let (x_start, x_end) = (x_of(years.first) - 1, x_of(years.last) + 1);
-        if let Some((year, v)) = baseline {
-            let from = year.map_or(x_start, x_of);
-            chart
-                .draw_series(std::iter::once(DashedPathElement::new(
-                    vec![(from, v), (x_end, v)],
-                    2,
-                    3,
-                    GREY.stroke_width(2),
-                )))
-                .map_err(err)?;
-            if let Some(year) = year {
-                let c = chart.backend_coord(&(x_of(year), v));
-                hollow_circle(&root, c, GREY)?;
-            }
-        }
-        for run in runs(&targets).into_iter().filter(|r| r.len() > 1) {
-            chart
-                .draw_series(DashedLineSeries::new(run, 6, 4, ORANGE.stroke_width(2)))
-                .map_err(err)?;
-        }
-        for (&y, &v) in &targets {
-            hollow_square(&root, chart.backend_coord(&(x_of(y), v)))?;
-        }
-        if let Some((year, v)) = final_target {
-            let (px, py) = match year {
-                Some(y) => chart.backend_coord(&(x_of(y), v)),
-                None => {
-                    // No year: a line across the plot at the final target.
-                    chart
-                        .draw_series(std::iter::once(DashedPathElement::new(
-                            vec![(x_start, v), (x_end, v)],
-                            8,
-                            4,
-                            ORANGE.stroke_width(1),
-                        )))
-                        .map_err(err)?;
-                    chart.backend_coord(&(x_end, v))
-                }
-            };
-            root.draw(&TriangleMarker::new((px, py), 6, ORANGE.filled()))
-                .map_err(err)?;
-            root.draw(&Text::new(
-                format!("最終目標 {}", value_label(v, unit)),
-                (px + 4, py - 10),
-                font(SMALL_PX, TEXT).pos(Pos::new(HPos::Right, VPos::Bottom)),
-            ))
-            .map_err(err)?;
-        }
-        for run in runs(&actuals).into_iter().filter(|r| r.len() > 1) {
-            chart
-                .draw_series(LineSeries::new(run, BLUE.stroke_width(2)))
-                .map_err(err)?;
-        }
         chart
-            .draw_series(
-                actuals
-                    .iter()
-                    .map(|(&y, &v)| Circle::new((x_of(y), v), 4, BLUE.filled())),
-            )
-            .map_err(err)?;
-
-        // Legend, two entries a row, then the notes.
-        let col_w = (W as i32 - 2 * PAD) / 2;
-        let legend_top = plot_bottom + 8;
-        for (i, (key, label)) in keys.iter().enumerate() {
-            let col = (i % 2) as i32;
-            let row = (i / 2) as i32;
-            let x = PAD + col * col_w;
-            let y = legend_top + row * LEGEND_ROW + LEGEND_ROW / 2;
-            draw_key(&root, *key, (x + 16, y))?;
-            root.draw(&Text::new(
-                label.clone(),
-                (x + 38, y),
-                font(LABEL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(err)?;
-        }
-        let notes_top = legend_top + legend_rows * LEGEND_ROW;
-        for (i, line) in note_lines.iter().enumerate() {
-            root.draw(&Text::new(
-                line.clone(),
-                (PAD, notes_top + i as i32 * NOTE_ROW + 2),
-                font(SMALL_PX, TEXT).pos(Pos::new(HPos::Left, VPos::Top)),
-            ))
-            .map_err(err)?;
-        }
-        root.present().map_err(err)?;
+    };
+    let mut svg = cell.borrow_mut();
+    let at = |x: i32, y: f64| chart.backend_coord(&(x, y));
+    // The 西暦 under each 和暦 label.
+    for x in &years.labelled {
+        let (px, py) = at(*x, y_lo);
+        let label = format!("({})", x / 2);
+        svg.text((px, py + 24), TextClass::Muted, TOP_CENTRE, &label);
     }
-    let title = format!("{}の目標値と実績値の推移（グラフ）", ind.name);
-    let desc = describe(ind, config, &notes);
-    Ok(Some(Chart::new("indicator", id, title, desc, &raw)))
+    if let Some((year, v)) = baseline {
+        let from = year.map_or(x_start, x_of);
+        svg.line([at(from, v), at(x_end, v)], BASELINE_LINE);
+        if let Some(year) = year {
+            svg.circle(at(x_of(year), v), 4, Paint::outlined(GREY, 2));
+        }
+    }
+    for run in runs(&targets) {
+        svg.line(run.iter().map(|&(x, v)| at(x, v)), TARGET_LINE);
+    }
+    for (&y, &v) in &targets {
+        hollow_square(&mut svg, at(x_of(y), v));
+    }
+    if let Some((year, v)) = final_target {
+        let (px, py) = match year {
+            Some(y) => at(x_of(y), v),
+            None => {
+                // No year: a line across the plot at the final target.
+                svg.line(
+                    [at(x_start, v), at(x_end, v)],
+                    Stroke::dashed(ORANGE, 1, 8, 4),
+                );
+                at(x_end, v)
+            }
+        };
+        svg.triangle((px, py), 6, Paint::filled(ORANGE));
+        let label = format!("最終目標 {}", value_label(v, unit));
+        svg.text(
+            (px + 4, py - 10),
+            TextClass::Small,
+            (HPos::Right, VPos::Bottom),
+            &label,
+        );
+    }
+    for run in runs(&actuals) {
+        svg.line(run.iter().map(|&(x, v)| at(x, v)), ACTUAL_LINE);
+    }
+    for (&y, &v) in &actuals {
+        svg.circle(at(x_of(y), v), 4, Paint::filled(BLUE));
+    }
+
+    // Legend, two entries a row, then the notes.
+    let col_w = (W as i32 - 2 * PAD) / 2;
+    let legend_top = plot_bottom + 8;
+    for (i, (key, label)) in keys.iter().enumerate() {
+        let col = (i % 2) as i32;
+        let row = (i / 2) as i32;
+        let x = PAD + col * col_w;
+        let y = legend_top + row * LEGEND_ROW + LEGEND_ROW / 2;
+        draw_key(&mut svg, *key, (x + 16, y));
+        svg.text(
+            (x + 38, y),
+            TextClass::Label,
+            (HPos::Left, VPos::Center),
+            label,
+        );
+    }
+    let notes_top = legend_top + legend_rows * LEGEND_ROW;
+    for (i, line) in note_lines.iter().enumerate() {
+        let y = notes_top + i as i32 * NOTE_ROW + 2;
+        svg.text((PAD, y), TextClass::Small, TOP_LEFT, line);
+    }
+    drop(svg);
+    drop(chart);
+    drop(root);
+    Ok(Some(Chart::new(id, title, desc, cell.into_inner())))
 }
 
 /// 「最終目標（R9）」, or without the year when none is stated.

@@ -11,11 +11,15 @@
 //! referenced by `aria-labelledby`, a viewBox so the SVG scales, text kept as `<text>`, series
 //! told apart by shape and line as well as colour, and every string escaped.
 //!
-//! Drawing uses plotters' SVG backend without its font features: the browser lays the text out,
-//! so no system font is needed at build time, and output is byte-identical between runs (plotters
-//! works in integer pixels; font sizes are rounded). The SVG is meant to go into a page as it is
-//! (`| safe` in Tera): everything in it was escaped here.
+//! Drawing uses plotters for the coordinate mapping and the axes, through a backend of kohyo's own
+//! ([`backend`]) that writes compact SVG straight into one string ([`svg::Svg`]): lines of one
+//! style merged into one `<path>`, dashes as `stroke-dasharray`, text as `<text>` with a class
+//! that the theme's stylesheet styles (`.chart .tl` …) for the browser to lay out, so no system
+//! font is needed at build time. Coordinates are whole units (or one decimal), so output is
+//! byte-identical between runs. The SVG is meant to go into a page as it is (`| safe` in Tera):
+//! everything in it was escaped here.
 
+mod backend;
 mod bars;
 pub mod history;
 mod indicator;
@@ -44,13 +48,13 @@ pub struct Chart {
 }
 
 impl Chart {
-    fn new(kind: &str, id: &str, title: String, desc: String, raw: &str) -> Chart {
-        let svg = svg::finish(raw, kind, id, &title, &desc);
+    /// The chart whose SVG `svg` wrote.
+    fn new(id: &str, title: String, desc: String, svg: svg::Svg) -> Chart {
         Chart {
             id: id.to_string(),
             title,
             desc,
-            svg,
+            svg: svg.finish(),
         }
     }
 }
@@ -202,12 +206,14 @@ mod tests {
             !c.svg.contains(">\n0\n</text>"),
             "the axis does not reach 0 here"
         );
-        // Two runs of actual line, so no line crosses the gap.
-        let lines = c
+        // Two runs of actual line, so no line crosses the gap. Lines of one style share a
+        // `<path>`; each line starts with a move (`M`).
+        let lines: usize = c
             .svg
             .lines()
-            .filter(|l| l.starts_with("<polyline") && l.contains("stroke=\"#0031D8\""))
-            .count();
+            .filter(|l| l.starts_with("<path") && l.contains("stroke=\"#0031D8\""))
+            .map(|l| attr(l, "d").matches('M').count())
+            .sum();
         assert_eq!(
             lines, 1,
             "only the legend's line: single points draw no segment"
@@ -314,6 +320,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn lines_are_single_paths_and_text_is_styled_by_class() {
+        let years: Vec<(i64, &str)> = (2020..=2024).map(|y| (y, "10")).collect();
+        let c = chart(&indicator("a", &years, &years[..4]), "p");
+        // The dashed 目標値 line is one path with a dash pattern (plus the legend's), not one
+        // element per dash; the four actuals make one solid run.
+        let orange: Vec<&str> = c
+            .svg
+            .lines()
+            .filter(|l| l.starts_with("<path") && l.contains("stroke=\"#B34A00\""))
+            .collect();
+        assert_eq!(orange.len(), 2, "{}", c.svg);
+        assert!(
+            orange
+                .iter()
+                .all(|l| l.contains("stroke-dasharray=\"6 4\""))
+        );
+        let blue = c
+            .svg
+            .lines()
+            .filter(|l| l.starts_with("<path") && l.contains("stroke=\"#0031D8\""))
+            .map(|l| attr(l, "d").matches('M').count())
+            .collect::<Vec<_>>();
+        assert_eq!(blue, [1, 1], "the series and the legend: {}", c.svg);
+        assert!(!c.svg.contains("<polyline"));
+        // Text has a class and no font attributes; the theme sizes it.
+        assert!(!c.svg.contains("font-"), "{}", c.svg);
+        let texts = c.svg.matches("<text ").count();
+        assert!(texts > 10);
+        assert_eq!(c.svg.matches("<text x=\"").count(), texts);
+        assert_eq!(c.svg.matches("\" class=\"t").count(), texts);
     }
 
     #[test]

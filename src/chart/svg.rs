@@ -1,8 +1,10 @@
 //! What every chart shares: the palette (checked for contrast), text measurement and wrapping for
-//! Japanese, number formatting for axes, escaping, and the post-processing that turns plotters'
-//! output into an accessible inline SVG.
+//! Japanese, number formatting for axes, escaping, and [`Svg`], the writer of the compact,
+//! accessible inline SVG every chart is drawn into.
 
-use plotters::style::{FontFamily, FontStyle, IntoFont, RGBColor, TextStyle};
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::{FontFamily, IntoFont, RGBColor, TextStyle};
+use std::fmt::Write;
 
 /// Body text, #1a1a1c (the theme's text colour).
 pub(crate) const TEXT: RGBColor = RGBColor(0x1a, 0x1a, 0x1c);
@@ -49,19 +51,10 @@ pub fn contrast_ratio(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     (hi + 0.05) / (lo + 0.05)
 }
 
-/// A text style of `px` pixels. The SVG backend writes `size ÷ 1.24` as the font size; the
-/// post-processing rounds it back to `px`.
+/// A plotters text style of `px` units, for the axis labels plotters draws (the backend turns it
+/// into a [`TextClass`]).
 pub(crate) fn font(px: f64, colour: RGBColor) -> TextStyle<'static> {
-    (FontFamily::SansSerif, px * 1.24)
-        .into_font()
-        .color(&colour)
-}
-
-/// The bold style of the heading each chart shows above itself.
-pub(crate) fn heading_font() -> TextStyle<'static> {
-    (FontFamily::SansSerif, HEADING_PX * 1.24, FontStyle::Bold)
-        .into_font()
-        .color(&TEXT)
+    (FontFamily::SansSerif, px).into_font().color(&colour)
 }
 
 /// The heading's size and line height.
@@ -106,6 +99,34 @@ pub(crate) fn wrap(s: &str, max_em: f64) -> Vec<String> {
 /// An axis value as shown: thousands grouped, at most four decimals, no float noise
 /// (`2500` → 「2,500」, `0.30000000000000004` → 「0.3」).
 pub(crate) fn tick(v: f64) -> String {
+    // In ten-thousandths, as an integer: exact for every value an axis of these charts reaches.
+    let scaled = (v * 10_000.0).round();
+    if !scaled.is_finite() || scaled.abs() >= 1e17 {
+        return slow_tick(v);
+    }
+    let n = scaled as i64;
+    let (int, frac) = (n.unsigned_abs() / 10_000, n.unsigned_abs() % 10_000);
+    let digits = int.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 6);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac != 0 {
+        let f = format!("{frac:04}");
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    out
+}
+
+/// [`tick`] for values too large for its integer arithmetic.
+fn slow_tick(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     let s = if s == "-0" { "0" } else { s };
@@ -117,81 +138,360 @@ pub(crate) fn tick(v: f64) -> String {
 /// Escapes text for SVG (and HTML) content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
 }
 
-/// Turns plotters' SVG into the inline SVG pages embed: the root gets `role="img"`, the classes
-/// `chart chart-{kind}`, a viewBox
-/// instead of a fixed size, `aria-labelledby` pointing at a `<title>` and a `<desc>` whose ids
-/// start with `id`; font sizes are rounded to what was asked for and the default attributes
-/// (`opacity="1"`) dropped.
-pub(crate) fn finish(raw: &str, kind: &str, id: &str, title: &str, desc: &str) -> String {
-    let body = match raw.find('>') {
-        Some(i) if raw.starts_with("<svg") => &raw[i + 1..],
-        _ => raw,
-    };
-    let viewbox = attr(raw, "viewBox").unwrap_or_default();
-    let id = escape(id);
-    let mut out = String::with_capacity(raw.len() + title.len() + desc.len() + 256);
-    out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{}\" class=\"chart chart-{}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
-        escape(&viewbox),
-        escape(kind),
-        escape(title),
-        escape(desc)
-    ));
-    for line in body.lines() {
-        if line.is_empty() {
-            continue;
-        }
-        out.push_str(&tidy_line(line));
-        out.push('\n');
+/// Appends `s` to `out`, escaped for SVG content and attribute values.
+fn escape_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
     }
-    while out.ends_with('\n') {
-        out.pop();
-    }
-    out
+    out.push_str(rest);
 }
 
-/// The value of the first `name="…"` attribute in `s`.
-fn attr(s: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = s.find(&key)? + key.len();
-    let end = start + s[start..].find('"')?;
-    Some(s[start..end].to_string())
+/// The kinds of text a chart writes, each a class styled by the theme (`.chart .th` …): size,
+/// weight and colour live in the stylesheet, not on every `<text>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextClass {
+    /// The chart's heading: 14 px, bold, [`TEXT`].
+    Heading,
+    /// Axis labels, legend entries, row names: 13 px, [`TEXT`].
+    Label,
+    /// Values beside bars, notes: 12 px, [`TEXT`].
+    Small,
+    /// The 西暦 under a 和暦 year: 12 px, [`SUB`].
+    Muted,
 }
 
-/// One line of plotters' output without its redundant attributes, with font sizes rounded.
-/// Most lines (paths, lines, text content) have neither, and are copied as they are.
-fn tidy_line(line: &str) -> String {
-    let mut l = if line.contains(" opacity=\"1\"") {
-        line.replace(" opacity=\"1\"", "")
-    } else {
-        line.to_string()
-    };
-    if !l.contains(" font-size=\"") {
-        return l;
-    }
-    if let Some(size) = attr(&l, "font-size") {
-        if let Ok(v) = size.parse::<f64>() {
-            let rounded = tick((v * 10.0).round() / 10.0).replace(',', "");
-            l = l.replace(
-                &format!(" font-size=\"{size}\""),
-                &format!(" font-size=\"{rounded}\""),
-            );
+impl TextClass {
+    /// Every class, for the check that the theme styles each one.
+    #[cfg(test)]
+    pub(crate) const ALL: [TextClass; 4] = [
+        TextClass::Heading,
+        TextClass::Label,
+        TextClass::Small,
+        TextClass::Muted,
+    ];
+
+    /// The class name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            TextClass::Heading => "th",
+            TextClass::Label => "tl",
+            TextClass::Small => "ts",
+            TextClass::Muted => "tm",
         }
     }
-    l
+
+    /// The font size in SVG units.
+    pub(crate) fn px(self) -> f64 {
+        match self {
+            TextClass::Heading => HEADING_PX,
+            TextClass::Label => 13.0,
+            TextClass::Small | TextClass::Muted => 12.0,
+        }
+    }
+
+    /// The class of a plotters text style: bold is the heading, 12 px and less is small (muted in
+    /// [`SUB`]), anything else a label.
+    pub(crate) fn of(px: f64, bold: bool, rgb: (u8, u8, u8)) -> TextClass {
+        if bold {
+            TextClass::Heading
+        } else if px <= 12.5 && rgb == (SUB.0, SUB.1, SUB.2) {
+            TextClass::Muted
+        } else if px <= 12.5 {
+            TextClass::Small
+        } else {
+            TextClass::Label
+        }
+    }
+}
+
+/// How a line is stroked: its colour, width and dash (`on`, `off` units), or solid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stroke {
+    /// The colour.
+    pub(crate) colour: (u8, u8, u8),
+    /// The width in SVG units.
+    pub(crate) width: u32,
+    /// Dash and gap lengths, or `None` for a solid line.
+    pub(crate) dash: Option<(u32, u32)>,
+}
+
+impl Stroke {
+    /// A solid line.
+    pub(crate) fn solid(colour: RGBColor, width: u32) -> Stroke {
+        Stroke {
+            colour: (colour.0, colour.1, colour.2),
+            width,
+            dash: None,
+        }
+    }
+
+    /// A dashed line: `on` units drawn, `off` units left out, from the first point.
+    pub(crate) fn dashed(colour: RGBColor, width: u32, on: u32, off: u32) -> Stroke {
+        Stroke {
+            dash: Some((on, off)),
+            ..Stroke::solid(colour, width)
+        }
+    }
+}
+
+/// A colour to fill a shape with, or to outline it with at a width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Paint {
+    /// The fill, or `None` for a hollow shape.
+    pub(crate) fill: Option<(u8, u8, u8)>,
+    /// The outline colour and width, or `None`.
+    pub(crate) stroke: Option<((u8, u8, u8), u32)>,
+}
+
+impl Paint {
+    /// A solid shape.
+    pub(crate) fn filled(c: RGBColor) -> Paint {
+        Paint {
+            fill: Some((c.0, c.1, c.2)),
+            stroke: None,
+        }
+    }
+
+    /// A white shape with a coloured outline `width` wide (the hollow markers and bars).
+    pub(crate) fn outlined(c: RGBColor, width: u32) -> Paint {
+        Paint {
+            fill: Some((WHITE.0, WHITE.1, WHITE.2)),
+            stroke: Some(((c.0, c.1, c.2), width)),
+        }
+    }
+}
+
+/// The SVG of one chart being written: one `String`, every element on its own line, no
+/// allocation per element.
+///
+/// Lines are not written as they come: the lines of one [`Stroke`] drawn between two shapes
+/// become one `<path>` (grid lines, axis and ticks, the runs of a series), written when the next
+/// shape or the end comes, so that shapes drawn later stay on top of lines. Text takes a class ([`TextClass`]) instead of
+/// font attributes; coordinates are whole units or one decimal.
+pub(crate) struct Svg {
+    out: String,
+    /// Path data waiting to be written, one entry per stroke, in the order first drawn.
+    pending: Vec<(Stroke, String)>,
+}
+
+impl Svg {
+    /// Starts a chart `size` units large: the root `<svg>` with `role="img"`, the classes `chart
+    /// chart-{kind}`, a viewBox (no fixed size), and `aria-labelledby` naming the `<title>` and
+    /// `<desc>` that follow it, whose ids start with `id`. Everything is escaped here.
+    pub(crate) fn new(kind: &str, id: &str, title: &str, desc: &str, size: (u32, u32)) -> Svg {
+        let mut out = String::with_capacity(4096 + title.len() + desc.len());
+        let _ = write!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart chart-",
+            size.0, size.1
+        );
+        escape_into(&mut out, kind);
+        out.push_str("\" role=\"img\" aria-labelledby=\"");
+        escape_into(&mut out, id);
+        out.push_str("-title ");
+        escape_into(&mut out, id);
+        out.push_str("-desc\">\n<title id=\"");
+        escape_into(&mut out, id);
+        out.push_str("-title\">");
+        escape_into(&mut out, title);
+        out.push_str("</title>\n<desc id=\"");
+        escape_into(&mut out, id);
+        out.push_str("-desc\">");
+        escape_into(&mut out, desc);
+        out.push_str("</desc>\n");
+        Svg {
+            out,
+            pending: Vec::new(),
+        }
+    }
+
+    /// A line through `points` (nothing for fewer than two), merged into the pending path of its
+    /// stroke.
+    pub(crate) fn line(&mut self, points: impl IntoIterator<Item = (i32, i32)>, stroke: Stroke) {
+        let mut points = points.into_iter();
+        let Some(first) = points.next() else { return };
+        let Some(mut prev) = points.next() else {
+            return;
+        };
+        let i = match self.pending.iter().position(|(s, _)| *s == stroke) {
+            Some(i) => i,
+            None => {
+                self.pending.push((stroke, String::with_capacity(256)));
+                self.pending.len() - 1
+            }
+        };
+        let d = &mut self.pending[i].1;
+        let _ = write!(d, "M{} {}", first.0, first.1);
+        segment(d, first, prev);
+        for p in points {
+            segment(d, prev, p);
+            prev = p;
+        }
+    }
+
+    /// Writes the pending paths (in the order their strokes were first drawn).
+    pub(crate) fn flush(&mut self) {
+        for (stroke, d) in self.pending.drain(..) {
+            let _ = write!(self.out, "<path d=\"{d}\" fill=\"none\"");
+            colour_attr(&mut self.out, "stroke", stroke.colour);
+            if stroke.width != 1 {
+                let _ = write!(self.out, " stroke-width=\"{}\"", stroke.width);
+            }
+            if let Some((on, off)) = stroke.dash {
+                let _ = write!(self.out, " stroke-dasharray=\"{on} {off}\"");
+            }
+            self.out.push_str("/>\n");
+        }
+    }
+
+    /// A circle of radius `r` at `(cx, cy)`.
+    pub(crate) fn circle(&mut self, (cx, cy): (i32, i32), r: u32, paint: Paint) {
+        self.flush();
+        let _ = write!(self.out, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\"");
+        self.paint(paint);
+    }
+
+    /// A rectangle from its upper left to its lower right corner.
+    pub(crate) fn rect(&mut self, from: (i32, i32), to: (i32, i32), paint: Paint) {
+        self.flush();
+        let _ = write!(
+            self.out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+            from.0,
+            from.1,
+            to.0 - from.0,
+            to.1 - from.1
+        );
+        self.paint(paint);
+    }
+
+    /// A closed, filled polygon through points in tenths of a unit.
+    pub(crate) fn polygon(&mut self, tenths: impl IntoIterator<Item = (i32, i32)>, paint: Paint) {
+        self.flush();
+        self.out.push_str("<polygon points=\"");
+        for (i, (x, y)) in tenths.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(' ');
+            }
+            decimal(&mut self.out, x);
+            self.out.push(',');
+            decimal(&mut self.out, y);
+        }
+        self.out.push('"');
+        self.paint(paint);
+    }
+
+    /// A filled triangle pointing up, centred at `(x, y)`, with corners `size` units from the
+    /// centre (the final target's marker).
+    pub(crate) fn triangle(&mut self, (x, y): (i32, i32), size: i32, paint: Paint) {
+        // cos 30° · size, in tenths.
+        let half = (f64::from(size) * 8.660_254).round() as i32;
+        let (x, y, s) = (x * 10, y * 10, size * 10);
+        self.polygon(
+            [(x, y - s), (x + half, y + s / 2), (x - half, y + s / 2)],
+            paint,
+        );
+    }
+
+    fn paint(&mut self, paint: Paint) {
+        match paint.fill {
+            Some(c) => colour_attr(&mut self.out, "fill", c),
+            None => self.out.push_str(" fill=\"none\""),
+        }
+        if let Some((c, w)) = paint.stroke {
+            colour_attr(&mut self.out, "stroke", c);
+            if w != 1 {
+                let _ = write!(self.out, " stroke-width=\"{w}\"");
+            }
+        }
+        self.out.push_str("/>\n");
+    }
+
+    /// A text at `(x, y)`: `h` says which end (or the middle) of the text is at `x`, `v` whether
+    /// `y` is the top, middle or bottom of the line. The text is escaped here.
+    pub(crate) fn text(
+        &mut self,
+        (x, y): (i32, i32),
+        class: TextClass,
+        (h, v): (HPos, VPos),
+        s: &str,
+    ) {
+        // Where the baseline goes, from the top, middle or bottom of the line, in ems.
+        let shift = match v {
+            VPos::Top => 0.76,
+            VPos::Center => 0.32,
+            VPos::Bottom => -0.24,
+        };
+        let y10 = y * 10 + (shift * class.px() * 10.0).round() as i32;
+        let _ = write!(self.out, "<text x=\"{x}\" y=\"");
+        decimal(&mut self.out, y10);
+        self.out.push_str("\" class=\"");
+        self.out.push_str(class.name());
+        self.out.push_str(match h {
+            HPos::Left => "",
+            HPos::Center => " am",
+            HPos::Right => " ae",
+        });
+        self.out.push_str("\">\n");
+        escape_into(&mut self.out, s);
+        self.out.push_str("\n</text>\n");
+    }
+
+    /// The chart's heading: `lines` one under another from `(pad, pad)`.
+    pub(crate) fn heading(&mut self, lines: &[String], pad: i32) {
+        for (i, line) in lines.iter().enumerate() {
+            let y = pad + i as i32 * HEADING_LINE;
+            self.text((pad, y), TextClass::Heading, (HPos::Left, VPos::Top), line);
+        }
+    }
+
+    /// The finished `<svg>` element.
+    pub(crate) fn finish(mut self) -> String {
+        self.flush();
+        self.out.push_str("</svg>");
+        self.out
+    }
+}
+
+/// The path data from `from` to `to` (the pen is at `from`): `H` or `V` when the line is
+/// horizontal or vertical, and nothing when it goes nowhere.
+fn segment(d: &mut String, from: (i32, i32), to: (i32, i32)) {
+    let _ = match (from.0 == to.0, from.1 == to.1) {
+        (true, true) => Ok(()),
+        (false, true) => write!(d, "H{}", to.0),
+        (true, false) => write!(d, "V{}", to.1),
+        (false, false) => write!(d, "L{} {}", to.0, to.1),
+    };
+}
+
+/// ` name="#RRGGBB"`.
+fn colour_attr(out: &mut String, name: &str, (r, g, b): (u8, u8, u8)) {
+    let _ = write!(out, " {name}=\"#{r:02X}{g:02X}{b:02X}\"");
+}
+
+/// A number of tenths as a decimal with at most one decimal place: 305 → 「30.5」, 300 → 「30」.
+fn decimal(out: &mut String, tenths: i32) {
+    if tenths < 0 {
+        out.push('-');
+    }
+    let t = tenths.unsigned_abs();
+    let _ = write!(out, "{}", t / 10);
+    if t % 10 != 0 {
+        let _ = write!(out, ".{}", t % 10);
+    }
 }
 
 #[cfg(test)]
@@ -206,6 +506,13 @@ mod tests {
         assert_eq!(tick(97.5), "97.5");
         assert_eq!(tick(1_592_000.0), "1,592,000");
         assert_eq!(tick(-1200.0), "-1,200");
+        assert_eq!(tick(-0.25), "-0.25");
+        assert_eq!(tick(0.00004), "0");
+        assert_eq!(tick(12_345.678_9), "12,345.6789");
+        assert_eq!(tick(98.36 - 97.91), "0.45");
+        // Beyond the integer arithmetic, the same words.
+        assert_eq!(tick(1e20), "100,000,000,000,000,000,000");
+        assert_eq!(tick(-2.5e18), "-2,500,000,000,000,000,000");
     }
 
     #[test]
@@ -222,6 +529,53 @@ mod tests {
         assert_eq!(
             escape(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn the_theme_styles_every_text_class() {
+        let css = include_str!("../../themes/default/static/style.css");
+        for class in TextClass::ALL {
+            let rule = format!(".chart .{} {{ font-size: {}px;", class.name(), class.px());
+            assert!(css.contains(&rule), "style.css lacks {rule}");
+        }
+        for anchor in [
+            ".chart .am { text-anchor: middle; }",
+            ".chart .ae { text-anchor: end; }",
+        ] {
+            assert!(css.contains(anchor), "style.css lacks {anchor}");
+        }
+    }
+
+    #[test]
+    fn writes_compact_escaped_svg() {
+        let mut svg = Svg::new("k", "i\"d", "<t>", "d&", (400, 100));
+        let grid = Stroke::solid(GRID, 1);
+        svg.line([(0, 10), (100, 10)], grid);
+        svg.line([(0, 20), (100, 20)], grid);
+        svg.line([(0, 0), (0, 50), (20, 60)], Stroke::dashed(BLUE, 2, 6, 4));
+        svg.circle((5, 5), 4, Paint::filled(BLUE));
+        svg.line([(1, 1), (2, 2)], grid);
+        svg.text((3, 4), TextClass::Label, (HPos::Right, VPos::Top), "a<b");
+        svg.triangle((10, 10), 6, Paint::filled(ORANGE));
+        let out = svg.finish();
+        assert!(out.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 400 100\" class=\"chart chart-k\" role=\"img\" aria-labelledby=\"i&quot;d-title i&quot;d-desc\">\n<title id=\"i&quot;d-title\">&lt;t&gt;</title>\n<desc id=\"i&quot;d-desc\">d&amp;</desc>\n"), "{out}");
+        let body: Vec<&str> = out.lines().skip(3).collect();
+        assert_eq!(
+            body,
+            [
+                // Both grid lines in one path, written before the circle that followed them.
+                "<path d=\"M0 10H100M0 20H100\" fill=\"none\" stroke=\"#D8D8DB\"/>",
+                "<path d=\"M0 0V50L20 60\" fill=\"none\" stroke=\"#0031D8\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>",
+                "<circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"#0031D8\"/>",
+                // 13 px text from its top: the baseline 0.76 em lower.
+                "<text x=\"3\" y=\"13.9\" class=\"tl ae\">",
+                "a&lt;b",
+                "</text>",
+                "<path d=\"M1 1L2 2\" fill=\"none\" stroke=\"#D8D8DB\"/>",
+                "<polygon points=\"10,4 15.2,13 4.8,13\" fill=\"#B34A00\"/>",
+                "</svg>",
+            ]
         );
     }
 
