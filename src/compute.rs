@@ -77,8 +77,8 @@ pub enum Assessment {
     Assessed {
         /// The target compared against.
         target: Number,
-        /// Whether that target is the final target (with its own year) rather than this year's.
-        target_year: Option<FiscalYear>,
+        /// Which target that is: this year's, or the final target (最終目標値).
+        source: TargetSource,
         /// The actual.
         actual: Number,
         /// 達成率 in percent, exact; `None` where the formula gives none (維持, comparisons).
@@ -122,21 +122,43 @@ pub fn round1(d: Decimal) -> Decimal {
     r
 }
 
-/// The target an assessment of `year` compares against: that year's 目標値, or else the final target
-/// (returned with its year).
-pub fn target_for(ind: &Indicator, year: FiscalYear) -> (Value, Option<FiscalYear>) {
+/// Which of a sheet's targets a year is compared against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetSource {
+    /// The year's own 目標値.
+    OfYear,
+    /// The final target (最終目標値), because the year has none; with the year the sheet gives
+    /// it, or `None` when the sheet states no year for it.
+    Final(Option<FiscalYear>),
+}
+
+impl TargetSource {
+    /// The final target in words, 「令和9年度の最終目標」 or 「年度の記載のない最終目標」;
+    /// `None` for the year's own target.
+    pub fn final_label(self) -> Option<String> {
+        match self {
+            TargetSource::OfYear => None,
+            TargetSource::Final(Some(y)) => Some(format!("{}の最終目標", y.wareki())),
+            TargetSource::Final(None) => Some("年度の記載のない最終目標".to_string()),
+        }
+    }
+}
+
+/// The target an assessment of `year` compares against: that year's 目標値, or else the final
+/// target, with where it came from.
+pub fn target_for(ind: &Indicator, year: FiscalYear) -> (Value, TargetSource) {
     match ind.targets.get(&year) {
-        Some(e) if !e.value.is_not_reported() => (e.value.clone(), None),
+        Some(e) if !e.value.is_not_reported() => (e.value.clone(), TargetSource::OfYear),
         _ => match &ind.final_target {
-            Some(f) => (f.value.clone(), f.year.or(Some(year))),
-            None => (Value::NotReported, None),
+            Some(f) => (f.value.clone(), TargetSource::Final(f.year)),
+            None => (Value::NotReported, TargetSource::OfYear),
         },
     }
 }
 
 /// Assesses an indicator for a fiscal year under the site's settings.
 pub fn assess(ind: &Indicator, year: FiscalYear, config: &AchievementConfig) -> Assessment {
-    let (target, target_year) = target_for(ind, year);
+    let (target, source) = target_for(ind, year);
     let actual = ind.actual(year);
     let (t, a) = match (&target, actual) {
         (_, Value::NotApplicable) | (Value::NotApplicable, _) => {
@@ -155,7 +177,7 @@ pub fn assess(ind: &Indicator, year: FiscalYear, config: &AchievementConfig) -> 
     };
     Assessment::Assessed {
         target: t,
-        target_year: target_year.filter(|y| *y != year),
+        source,
         actual: a,
         rate,
         achieved,
@@ -330,9 +352,39 @@ mod tests {
         assert_eq!(a.rate_display().as_deref(), Some("87.6"));
         assert!(!a.achieved());
         assert!(
-            matches!(a, Assessment::Assessed { target_year: Some(y), formula: Formula::TargetOverActual, .. } if y == fy(2027))
+            matches!(a, Assessment::Assessed { source: TargetSource::Final(Some(y)), formula: Formula::TargetOverActual, .. } if y == fy(2027))
         );
         assert_eq!(grade(&a, &default_grades()).unwrap().mark, "○");
+    }
+
+    #[test]
+    fn a_final_target_without_a_year_is_not_taken_for_the_years_own() {
+        // A final target the sheet gives no year for, and no target for the year assessed.
+        let mut i = ind(Direction::Up, Value::NotReported, num("30"));
+        i.final_target = Some(YearEntry {
+            value: num("40"),
+            year: None,
+            note: None,
+        });
+        assert_eq!(
+            target_for(&i, fy(2024)),
+            (num("40"), TargetSource::Final(None))
+        );
+        let a = assess(&i, fy(2024), &cfg());
+        assert!(matches!(
+            a,
+            Assessment::Assessed {
+                source: TargetSource::Final(None),
+                ..
+            }
+        ));
+        assert_eq!(
+            TargetSource::Final(None).final_label().as_deref(),
+            Some("年度の記載のない最終目標")
+        );
+        // With a target of its own, the year uses it.
+        i.targets.get_mut(&fy(2024)).unwrap().value = num("35");
+        assert_eq!(target_for(&i, fy(2024)), (num("35"), TargetSource::OfYear));
     }
 
     #[test]

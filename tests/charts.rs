@@ -272,3 +272,22 @@ fn charts_render_without_any_system_font() {
             || page.contains("転出者数の目標値と実績値の推移（グラフ）")
     );
 }
+
+#[test]
+fn a_chart_says_which_target_a_year_is_compared_with() {
+    let (_dir, out, _) = build_sample();
+    let read = |p: &str| fs::read_to_string(out.join(p)).unwrap();
+    // 転出者数: no 令和6年度 target, so the final target of 令和9年度 (2,700人), never 114%.
+    let joso = read("joso/2024/projects/124/index.html");
+    assert!(
+        joso.contains("実績3,083人（目標2,700人（令和9年度の最終目標）、達成率87.6%、目標未達成）"),
+        "joso 124"
+    );
+    // つくばみらい 3-④: a final target of 5% that the plan gives no year for is not passed off
+    // as the year's own target.
+    let action = read("tsukubamirai/2024/actions/3-4/index.html");
+    assert!(
+        action.contains("実績2.0%（目標5%（年度の記載のない最終目標）、達成率40.0%、目標未達成）"),
+        "tsukubamirai 3-4"
+    );
+}

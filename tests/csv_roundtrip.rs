@@ -254,19 +254,19 @@ fn check_kpi(site: &Site, m: &Municipality, y: FiscalYear, c: &Csv) {
             &what("現状値"),
         );
         assert_eq!(c.year(row, "現状値の年度"), baseline.and_then(|b| b.year));
-        let (target, final_year) = compute::target_for(ind, y);
+        let (target, source) = compute::target_for(ind, y);
         assert_same(
             c.value(row, "目標値").as_ref(),
             Some(&target),
             &what("目標値"),
         );
-        match final_year {
-            Some(_) => {
+        match source {
+            compute::TargetSource::Final(_) => {
                 assert_eq!(c.get(row, "目標値の区分"), "最終目標値");
                 let fin = ind.final_target.as_ref().unwrap();
                 assert_eq!(c.year(row, "目標値の年度"), fin.year);
             }
-            None => assert_eq!(c.year(row, "目標値の年度"), Some(y)),
+            compute::TargetSource::OfYear => assert_eq!(c.year(row, "目標値の年度"), Some(y)),
         }
         assert_same(
             c.value(row, "実績値").as_ref(),

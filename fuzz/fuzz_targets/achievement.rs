@@ -9,7 +9,7 @@
 //!   with a tolerance that is no finite decimal);
 //! - 増加: achieved == (actual ≥ target); 減少: achieved == (actual ≤ target);
 //! - the target compared against is this year's 目標値 when given, else the final target, and
-//!   `target_year` names the final target's year only when it differs from the assessed year;
+//!   `source` says which, with the final target's year as the sheet gives it (or none);
 //! - a rate, when present, shows as `-?digits.digit`, a finite decimal;
 //! - a ratio formula (実績値 ÷ 目標値, 目標値 ÷ 実績値, progress) comes with a rate;
 //! - the grade: none when unassessed, the first grade when achieved, else the first grade whose
@@ -18,7 +18,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use kohyo::compute::{self, Assessment, Formula, Grade, Unassessed};
+use kohyo::compute::{self, Assessment, Formula, Grade, TargetSource, Unassessed};
 use kohyo::fiscal_year::FiscalYear;
 use kohyo::model::{AchievementConfig, Direction, Entry, Indicator, Method, YearEntry};
 use kohyo::value::{Number, Value};
@@ -232,10 +232,10 @@ fuzz_target!(|input: Input| {
 
     // The target compared against, worked out independently of compute::target_for.
     let (target, from_final) = match &input.target {
-        Some(c) if !matches!(c, Cell::NotReported) => (c.value(), None),
+        Some(c) if !matches!(c, Cell::NotReported) => (c.value(), TargetSource::OfYear),
         _ => match &input.final_target {
-            Some((c, off)) => (c.value(), Some(final_year(off).unwrap_or(year))),
-            None => (Value::NotReported, None),
+            Some((c, off)) => (c.value(), TargetSource::Final(final_year(off))),
+            None => (Value::NotReported, TargetSource::OfYear),
         },
     };
     assert_eq!(
@@ -264,7 +264,7 @@ fuzz_target!(|input: Input| {
         .is_some();
     let Assessment::Assessed {
         target: at,
-        target_year,
+        source,
         actual: ax,
         rate,
         achieved,
@@ -280,7 +280,7 @@ fuzz_target!(|input: Input| {
         return;
     };
     assert_eq!((at.decimal(), ax.decimal()), (t, x));
-    assert_eq!(*target_year, from_final.filter(|y| *y != year), "{input:?}");
+    assert_eq!(*source, from_final, "{input:?}");
     match ind.direction {
         Direction::Up => assert_eq!(*achieved, x >= t, "増加 {input:?}"),
         Direction::Down => assert_eq!(*achieved, x <= t, "減少 {input:?}"),

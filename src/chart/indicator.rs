@@ -199,12 +199,13 @@ fn describe(ind: &Indicator, config: &AchievementConfig, notes: &[String]) -> St
         match compute::assess(ind, *y, config) {
             a @ Assessment::Assessed {
                 target,
-                target_year,
+                source,
                 achieved,
                 ..
             } => {
-                let final_note = target_year
-                    .map(|t| format!("（{}の最終目標）", t.wareki()))
+                let final_note = source
+                    .final_label()
+                    .map(|l| format!("（{l}）"))
                     .unwrap_or_default();
                 let rate = a
                     .rate_display()

@@ -7,7 +7,7 @@
 
 use super::cells::{self, muni_columns, muni_fields, value_columns, value_fields, year_columns};
 use super::table::{Column, ColumnType, Field, Table};
-use crate::compute::{self, Assessment};
+use crate::compute::{self, Assessment, TargetSource};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{AchievementConfig, Indicator, Municipality};
 use crate::render::display;
@@ -227,9 +227,9 @@ fn row(m: &Municipality, h: &Held<'_>, year: FiscalYear, config: &AchievementCon
     ));
     f.push(Field::opt_year(baseline.and_then(|b| b.year)));
     // The same target compute compares against; say which one it is.
-    let (target, final_year) = compute::target_for(ind, year);
-    let (target_year, source, note) = match (final_year, &ind.final_target) {
-        (Some(_), Some(fin)) => (fin.year, TARGET_SOURCES[1], fin.note.as_deref()),
+    let (target, from) = compute::target_for(ind, year);
+    let (target_year, source, note) = match (from, &ind.final_target) {
+        (TargetSource::Final(y), Some(fin)) => (y, TARGET_SOURCES[1], fin.note.as_deref()),
         _ => (
             Some(year),
             TARGET_SOURCES[0],

@@ -161,8 +161,9 @@ pub struct AssessmentView {
     pub formula: Option<String>,
     /// The footnote number of the formula on the page (set by the page).
     pub formula_ref: Option<usize>,
-    /// The year of the target compared against, when it is a final target of another year.
-    pub target_year: Option<String>,
+    /// The final target compared against, in words (「令和9年度の最終目標」), when the year has
+    /// no target of its own.
+    pub final_target: Option<String>,
     /// `formula` as the enum, to number footnotes.
     #[serde(skip)]
     pub formula_kind: Option<Formula>,
@@ -191,13 +192,13 @@ pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
             verdict: String::new(),
             formula: None,
             formula_ref: None,
-            target_year: None,
+            final_target: None,
             formula_kind: None,
         },
         Assessment::Assessed {
             achieved,
             formula,
-            target_year,
+            source,
             ..
         } => {
             let g = compute::grade(a, grades);
@@ -228,7 +229,7 @@ pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
                 label,
                 formula: Some(formula.label().to_string()),
                 formula_ref: None,
-                target_year: target_year.map(FiscalYear::wareki),
+                final_target: source.final_label(),
                 formula_kind: Some(*formula),
             }
         }
@@ -385,7 +386,7 @@ mod tests {
         assert_eq!(v.state, "not-achieved");
         assert_eq!(v.mark, "○");
         assert_eq!(v.verdict, "目標未達成");
-        assert_eq!(v.target_year.as_deref(), Some("令和9年度"));
+        assert_eq!(v.final_target.as_deref(), Some("令和9年度の最終目標"));
         assert_eq!(v.formula.as_deref(), Some("目標値 ÷ 実績値"));
         assert_eq!(v.summary(), "○ 概ね達成（80%以上）・目標未達成");
     }

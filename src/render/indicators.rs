@@ -4,7 +4,7 @@
 
 use super::display::{self, AssessmentView, CellView};
 use super::{Link, PageCx, routes};
-use crate::compute::{self, Formula};
+use crate::compute::{self, Formula, TargetSource};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Indicator, IndicatorKind, Municipality, Plan, PlanNode, Project};
 use serde::Serialize;
@@ -171,7 +171,7 @@ pub struct KpiRow {
 pub fn kpi_row(cx: &PageCx<'_>, muni: &Municipality, h: &Held<'_>, year: FiscalYear) -> KpiRow {
     let ind = h.indicator;
     let unit = ind.unit.as_deref();
-    let (target, target_year) = compute::target_for(ind, year);
+    let (target, source) = compute::target_for(ind, year);
     KpiRow {
         name: ind.name.clone(),
         kind: kind_label(ind.kind).to_string(),
@@ -185,7 +185,7 @@ pub fn kpi_row(cx: &PageCx<'_>, muni: &Municipality, h: &Held<'_>, year: FiscalY
         }),
         target: DatedCell {
             cell: display::value(&target, unit),
-            year: target_year_label(ind, year, target_year),
+            year: target_year_label(year, source),
         },
         actual: display::value(ind.actual(year), unit)
             .with_note(ind.actuals.get(&year).and_then(|e| e.note.as_ref())),
@@ -196,14 +196,11 @@ pub fn kpi_row(cx: &PageCx<'_>, muni: &Municipality, h: &Held<'_>, year: FiscalY
 
 /// The year of the target a year is compared against: that year, or the final target's year, or
 /// 「最終目標（年度の記載なし）」 when the final target states none.
-fn target_year_label(ind: &Indicator, year: FiscalYear, target_year: Option<FiscalYear>) -> String {
-    let own = ind
-        .targets
-        .get(&year)
-        .is_some_and(|e| !e.value.is_not_reported());
-    match (&ind.final_target, own) {
-        (Some(f), false) if f.year.is_none() => "最終目標（年度の記載なし）".into(),
-        _ => display::year_short(Some(target_year.unwrap_or(year))),
+fn target_year_label(year: FiscalYear, source: TargetSource) -> String {
+    match source {
+        TargetSource::OfYear => display::year_short(Some(year)),
+        TargetSource::Final(Some(y)) => display::year_short(Some(y)),
+        TargetSource::Final(None) => "最終目標（年度の記載なし）".into(),
     }
 }
 
