@@ -26,6 +26,8 @@ const INLINE: &str = concat!(
     "[v](vbscript:msgbox(1)) <a href=\"javascript:alert(1)\">a</a> ",
     "{{ 7*7 }} {% raw %} {# comment #} {{ config }} ${7*7} <%= 7*7 %> ",
     "&lt;script&gt; &amp; ",
+    // A placeholder of a pre-rendered fragment (`render::html`): text must never become one.
+    "<!--kohyo:html:0--> ",
 );
 
 /// Markdown block payloads: raw HTML blocks, a reference link, a link title breaking out, a table
@@ -538,6 +540,10 @@ fn no_payload_in_any_text_field_comes_out_live() {
         assert!(
             html.contains("{{ 7*7 }}") && html.contains("{% raw %}"),
             "/{route}"
+        );
+        assert!(
+            html.contains("&lt;!--kohyo:html:0--&gt;") && !html.contains("<!--kohyo:html:"),
+            "/{route}: a fragment placeholder came from text or was left in the page"
         );
     }
     let kpi = page("joso/2024/kpi/");

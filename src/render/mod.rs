@@ -22,6 +22,7 @@
 
 pub mod charts;
 pub mod display;
+pub mod html;
 pub mod indicators;
 pub(crate) mod lookup;
 pub mod markdown;
@@ -344,9 +345,10 @@ pub(crate) fn render_template<T: Serialize>(
         meta,
         page,
     };
-    let context = tera::Context::from_serialize(&layout)
-        .map_err(|e| anyhow!("{}: {}", cx.route.as_str(), error_chain(&e)))?;
-    let html = theme.tera.render(template, &context).map_err(|e| {
+    // Pre-rendered HTML (charts, Markdown) stays out of the context: see [`html`].
+    let (context, fragments) = html::collect(|| tera::Context::from_serialize(&layout));
+    let context = context.map_err(|e| anyhow!("{}: {}", cx.route.as_str(), error_chain(&e)))?;
+    let page = theme.tera.render(template, &context).map_err(|e| {
         anyhow!(
             "cannot render /{} with {template}: {}",
             cx.route.as_str(),
@@ -355,7 +357,7 @@ pub(crate) fn render_template<T: Serialize>(
     })?;
     Ok(Rendered {
         route: cx.route.clone(),
-        bytes: html.into_bytes(),
+        bytes: html::splice(page, &fragments).into_bytes(),
     })
 }
 

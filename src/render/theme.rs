@@ -114,16 +114,23 @@ fn read_dir_into<T>(
 /// contexts need.
 pub fn escape(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The five characters are ASCII, so they never sit inside a multi-byte character: the text
+    // between them is copied in slices rather than character by character.
+    let mut copied = 0;
+    for (i, byte) in input.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&input[copied..]);
     out
 }
 
@@ -138,5 +145,7 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(escape("../joso/2024/"), "../joso/2024/");
+        assert_eq!(escape("常総市<b>&'は'"), "常総市&lt;b&gt;&amp;&#39;は&#39;");
+        assert_eq!(escape(""), "");
     }
 }

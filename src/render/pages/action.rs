@@ -7,6 +7,7 @@ use super::{PlanPosition, YearLink, canonical, here, muni_trail, owners_label, p
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Municipality, Site};
 use crate::render::display;
+use crate::render::html::ChartView;
 use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
 use crate::render::{Downloads, Meta, PageCx, Rendered, render_template, routes};
@@ -26,14 +27,14 @@ struct ActionPage {
     goal: Option<GoalView>,
     schedule: Option<Schedule>,
     measures: Vec<MeasureView>,
-    evaluation: String,
+    evaluation: crate::render::html::Html,
     formulas: Vec<FormulaNote>,
-    kpi_chart: Option<crate::chart::Chart>,
+    kpi_chart: Option<ChartView>,
 }
 
 #[derive(Serialize)]
 struct GoalView {
-    text: String,
+    text: crate::render::html::Html,
     kpi: Option<YearTable>,
 }
 
@@ -62,8 +63,8 @@ struct MeasureView {
     label: String,
     title: String,
     progress: Option<ProgressView>,
-    work: String,
-    improvement: String,
+    work: crate::render::html::Html,
+    improvement: crate::render::html::Html,
 }
 
 /// The years of the schedule table: the plan period, widened to any year a measure names.
@@ -180,7 +181,7 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> Result<ActionPage> {
         measures,
         evaluation: text(a.evaluation.as_ref(), 2, "ev", "総括評価"),
         formulas,
-        kpi_chart: crate::render::charts::action(m, a, cx)?,
+        kpi_chart: crate::render::charts::action(m, a, cx)?.map(ChartView::from),
     })
 }
 

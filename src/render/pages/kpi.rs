@@ -5,6 +5,7 @@
 use super::{canonical, here, muni_trail};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Site};
+use crate::render::html::ChartView;
 use crate::render::indicators::{self, Counts, FormulaNote, KpiRow};
 use crate::render::theme::Theme;
 use crate::render::{Downloads, Meta, PageCx, Rendered, render_template, routes};
@@ -20,7 +21,7 @@ struct KpiPage {
     formulas: Vec<FormulaNote>,
     legend_href: String,
     has_plan_indicators: bool,
-    status_chart: crate::chart::Chart,
+    status_chart: ChartView,
 }
 
 /// `/{muni}/{fy}/kpi/`; `alias` renders the latest year at `/{muni}/kpi/`.
@@ -55,7 +56,7 @@ pub(super) fn page(
         has_plan_indicators: held
             .iter()
             .any(|h| matches!(h.holder, indicators::Holder::PlanNode(..))),
-        status_chart: crate::render::charts::status(m, y, &cx)?,
+        status_chart: crate::render::charts::status(m, y, &cx)?.into(),
     };
     let heading = format!("{} {}の指標一覧", m.name, y.long_label());
     let mut trail = muni_trail(&cx, m, Some(y));

@@ -7,6 +7,7 @@ use super::{
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Plan, PlanNode, Site};
 use crate::render::display::{self, AssessmentView};
+use crate::render::html::ChartView;
 use crate::render::indicators::{self, Counts};
 use crate::render::theme::Theme;
 use crate::render::{Downloads, Link, Meta, PageCx, Rendered, render_template, routes};
@@ -87,7 +88,7 @@ struct MuniPage {
     by_owner: Vec<OwnerGroup>,
     by_status: Vec<StatusGroup>,
     status_year: String,
-    status_chart: Option<crate::chart::Chart>,
+    status_chart: Option<ChartView>,
     unplaced: Vec<SheetItem>,
 }
 
@@ -300,7 +301,7 @@ pub(super) fn index(
             .unwrap_or_default(),
         status_year: status_year.map(FiscalYear::long_label).unwrap_or_default(),
         status_chart: status_year
-            .map(|y| crate::render::charts::status(m, y, &cx))
+            .map(|y| crate::render::charts::status(m, y, &cx).map(ChartView::from))
             .transpose()?,
         unplaced: sheets
             .iter()

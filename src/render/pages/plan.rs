@@ -4,6 +4,7 @@
 use super::project::{SectionView, sections};
 use super::{PlanStep, SheetItem, here, muni_trail, node_title, plan_steps, sheets_at};
 use crate::model::{CostTrend, Municipality, Plan, PlanNode, Site};
+use crate::render::html::ChartView;
 use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
 use crate::render::{Downloads, Link, Meta, PageCx, Rendered, render_template, routes};
@@ -24,7 +25,7 @@ struct PlanNodePage {
     children_heading: String,
     children: Vec<Link>,
     indicators: Option<YearTable>,
-    charts: Vec<crate::chart::Chart>,
+    charts: Vec<ChartView>,
     formulas: Vec<FormulaNote>,
     roadmap: Vec<RoadmapGroup>,
     sheets: Vec<SheetItem>,
@@ -141,7 +142,10 @@ fn view(
             .map(|c| Link::new(node_title(plan, c), cx.href(&routes::plan_node(m, &c.code))))
             .collect(),
         indicators,
-        charts: crate::render::charts::plan_node(node, cx)?,
+        charts: crate::render::charts::plan_node(node, cx)?
+            .into_iter()
+            .map(ChartView::from)
+            .collect(),
         formulas,
         roadmap: roadmap(cx, m, plan, node),
         sheets: sheets_at(cx, m, plan, Some(&node.code)),

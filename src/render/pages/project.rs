@@ -3,10 +3,10 @@
 //! indicators with 達成率, cost, staffing and the review — with links to the other years.
 
 use super::{PlanPosition, YearLink, canonical, here, muni_trail, owners_label, plan_position};
-use crate::chart::Chart;
 use crate::model::{Improvement, Municipality, Project, Section, Site};
 use crate::render::charts;
 use crate::render::display::{self, CellView};
+use crate::render::html::{ChartView, Html};
 use crate::render::indicators::{self, FormulaNote, YearTable};
 use crate::render::markdown::{self, Placement};
 use crate::render::theme::Theme;
@@ -20,7 +20,7 @@ pub(crate) struct SectionView {
     /// The heading, when the sheet gives one.
     pub(crate) heading: Option<String>,
     /// Sanitised HTML of the body; empty when the sheet left it blank.
-    pub(crate) html: String,
+    pub(crate) html: Html,
 }
 
 /// Renders narrative sections as h2 sections (text before the first heading sits under the h1).
@@ -29,21 +29,25 @@ pub(crate) fn sections(list: &[Section], prefix: &str) -> Vec<SectionView> {
         .enumerate()
         .map(|(i, s)| SectionView {
             heading: s.heading.clone(),
-            html: markdown::to_html(
+            html: Html::from(markdown::to_html(
                 &s.body,
                 Placement {
                     under_level: if s.heading.is_some() { 2 } else { 1 },
                     id_prefix: &format!("{prefix}{i}"),
                     label: s.heading.as_deref().unwrap_or("本文"),
                 },
-            ),
+            )),
         })
         .collect()
 }
 
 /// Markdown text shown under a heading of `level`. A text that is only 「－」 reads as 該当なし,
 /// like a 「－」 cell.
-pub(crate) fn text(md: Option<&String>, level: u8, prefix: &str, label: &str) -> String {
+pub(crate) fn text(md: Option<&String>, level: u8, prefix: &str, label: &str) -> Html {
+    Html::from(markdown_text(md, level, prefix, label))
+}
+
+fn markdown_text(md: Option<&String>, level: u8, prefix: &str, label: &str) -> String {
     if md.is_some_and(|m| crate::value::is_dash(m.trim())) {
         return format!(
             "<p><span class=\"dash\" title=\"{0}\"><span aria-hidden=\"true\">－</span><span class=\"vh\">{0}</span></span></p>\n",
@@ -80,8 +84,8 @@ struct ProjectPage {
     sections: Vec<SectionView>,
     activities: Vec<ActivityView>,
     outcomes: Option<YearTable>,
-    outcome_charts: Vec<Chart>,
-    budget_chart: Option<Chart>,
+    outcome_charts: Vec<ChartView>,
+    budget_chart: Option<ChartView>,
     formulas: Vec<FormulaNote>,
     cost: Option<Vec<(String, CellView)>>,
     staffing: Option<StaffingView>,
@@ -93,11 +97,11 @@ struct ActivityView {
     name: String,
     years: String,
     related: String,
-    description: String,
+    description: Html,
     budget: CellView,
     settlement: CellView,
     table: Option<YearTable>,
-    charts: Vec<Chart>,
+    charts: Vec<ChartView>,
 }
 
 #[derive(Serialize)]
@@ -117,10 +121,10 @@ struct TaskView {
 
 #[derive(Serialize)]
 struct ReviewView {
-    reflection: String,
+    reflection: Html,
     improvements: Vec<CheckView>,
     direction: Option<&'static str>,
-    direction_text: String,
+    direction_text: Html,
 }
 
 /// One 改善の余地 box, checked or not, in words.
@@ -282,12 +286,27 @@ fn staffing(p: &Project) -> Option<StaffingView> {
     })
 }
 
-fn view(
-    cx: &PageCx<'_>,
-    m: &Municipality,
-    p: &Project,
-    charts: charts::ProjectCharts,
-) -> Result<ProjectPage> {
+/// A project page's charts as templates see them; cloning shares their SVG, so that both pages
+/// of a latest sheet use one drawing.
+#[derive(Clone)]
+struct Charts {
+    activities: Vec<Vec<ChartView>>,
+    outcomes: Vec<ChartView>,
+    budget: Option<ChartView>,
+}
+
+impl From<charts::ProjectCharts> for Charts {
+    fn from(c: charts::ProjectCharts) -> Charts {
+        let views = |list: Vec<_>| list.into_iter().map(ChartView::from).collect();
+        Charts {
+            activities: c.activities.into_iter().map(views).collect(),
+            outcomes: views(c.outcomes),
+            budget: c.budget.map(ChartView::from),
+        }
+    }
+}
+
+fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project, charts: Charts) -> Result<ProjectPage> {
     let mut activities = activities(cx, p);
     for (a, c) in activities.iter_mut().zip(charts.activities) {
         a.charts = c;
@@ -347,7 +366,7 @@ pub(super) fn pages(
     with_latest: bool,
 ) -> Result<Vec<Rendered>> {
     let yeared = routes::project(m, Some(p.fiscal_year), &p.code);
-    let charts = charts::project(m, p, &PageCx::new(site, yeared.clone()))?;
+    let charts = Charts::from(charts::project(m, p, &PageCx::new(site, yeared.clone()))?);
     let mut out = Vec::with_capacity(1 + usize::from(with_latest));
     if with_latest {
         let short = routes::project(m, None, &p.code);
@@ -377,7 +396,7 @@ fn page(
     p: &Project,
     route: crate::render::url::Route,
     canonical_of: Option<&crate::render::url::Route>,
-    charts: charts::ProjectCharts,
+    charts: Charts,
 ) -> Result<Rendered> {
     let cx = PageCx::new(site, route);
     let mut trail = muni_trail(&cx, m, Some(p.fiscal_year));
