@@ -130,13 +130,8 @@ pub fn build_observed(
     let started = Instant::now();
     let mut timings = Timings::default();
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
-    // What `crate::check` does, in two timed steps.
     progress.step("load", None);
-    let (loaded, mut report) = timings.time("load", || crate::load::load_site(root));
-    progress.step("validate", None);
-    let site = timings.time("validate", || {
-        crate::validate::validate(loaded, &mut report)
-    });
+    let (site, report) = timings.time("load+validate", || crate::check(root));
     let site = match site {
         Some(site) if !report.has_errors() => site,
         _ => {
@@ -199,7 +194,8 @@ pub fn build_observed(
 /// How long each step of a build took, for `kohyo build --timings` (or `KOHYO_TIMINGS=1`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Timings {
-    /// Wall-clock time of each step, in order: load, validate, theme, plan (every page's
+    /// Wall-clock time of each step, in order: load+validate (one municipality after another),
+    /// theme, plan (every page's
     /// route, checked), export+write (the data files, written as they are made), render+write
     /// (the pages, likewise), manifest+swap.
     pub steps: Vec<(&'static str, Duration)>,

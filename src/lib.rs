@@ -31,9 +31,23 @@ use std::path::Path;
 
 /// Loads and validates the site under `root`. Returns the model when there is no error, and the
 /// report of every problem (errors and warnings) either way.
+///
+/// One municipality at a time (its files read and parsed in parallel): its raw files are dropped
+/// once its model is built, and its source texts once they are checked, except those a
+/// diagnostic points into, so memory holds the model and one municipality's raw files at most.
+/// The result is the same as [`load::load_site`] then [`validate::validate`].
 pub fn check(root: &Path) -> (Option<Site>, Report) {
-    let (loaded, mut report) = load::load_site(root);
-    let site = validate::validate(loaded, &mut report);
+    let (walked, mut report) = load::walk_site(root);
+    let (config, content) = walked.into_parts();
+    let validator = validate::Validator::new(config.as_ref(), &mut report);
+    let mut municipalities = Vec::with_capacity(content.municipalities.len());
+    for m in content.municipalities {
+        let (loaded, mut checked) = content.reader.load(m);
+        municipalities.extend(validator.municipality(loaded, &mut checked));
+        checked.drop_uncited_sources();
+        report.merge(checked);
+    }
+    let site = validator.finish(municipalities, &report);
     (site, report)
 }
 
