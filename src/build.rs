@@ -151,8 +151,11 @@ pub fn build_observed(
     let mut steps = || -> Result<BuildSummary> {
         let theme = timings.time("theme", || Theme::load(root))?;
         // Every page's route is known and checked before anything is written.
-        let plan = timings.time("plan", || render::Plan::new(&site, &theme))?;
-        let staging = Staging::create(&output, plan.routes())?;
+        let (plan, staging) = timings.time("plan", || -> Result<_> {
+            let plan = render::Plan::new(&site, &theme)?;
+            let staging = Staging::create(&output, plan.routes())?;
+            Ok((plan, staging))
+        })?;
         progress.step("export", None);
         let exported = timings.time("export+write", || {
             export::export_into(&site, export_options, &staging)
@@ -196,7 +199,7 @@ pub fn build_observed(
 pub struct Timings {
     /// Wall-clock time of each step, in order: load+validate (one municipality after another),
     /// theme, plan (every page's
-    /// route, checked), export+write (the data files, written as they are made), render+write
+    /// route, checked, and the temporary folder created), export+write (the data files, written as they are made), render+write
     /// (the pages, likewise), manifest+swap.
     pub steps: Vec<(&'static str, Duration)>,
     /// Time spent drawing charts inside the render step, summed over the rendering threads.
