@@ -2,19 +2,21 @@
 //! files, render it, and write the result atomically.
 //!
 //! The steps, in order: [`crate::check`] → [`output::check_output`] (the folder is one kohyo may
-//! replace) → [`export::export_site`] (CSV, data package, zip; the pages link them with their
-//! sizes) → [`Theme::load`] → [`render::render_site_with`] → [`output::write_atomically`].
-//! Nothing is written unless every step succeeds: the site is rendered into memory, written into a
-//! sibling folder `{output}.kohyo-tmp-{pid}`, and only then swapped in with renames, so a failed
-//! or killed build leaves the previous output as it was.
+//! replace) → [`Theme::load`] → [`render::Plan`] (every page's route, checked before anything is
+//! written) → [`Staging::create`] (the temporary folder) → [`export::export_into`] (CSV, data
+//! package, zip; the pages link them with their sizes) → [`render::render_into`] →
+//! [`Staging::finish`] (manifest, swap). Every file is written into the sibling folder
+//! `{output}.kohyo-tmp-{pid}` as soon as it is produced, so memory holds only the files in
+//! flight; the folder is swapped in with renames only when every step has succeeded, so a failed
+//! or killed build leaves the previous output as it was (a failed one also removes its
+//! temporary folder).
 
 use crate::diagnostics::Report;
-use crate::export::{self, Export};
-use crate::output::{self, Refusal};
+use crate::export;
+use crate::output::{self, Refusal, Staging};
 use crate::progress::{Progress, Silent};
-use crate::render::{self, Rendered, RenderedSite, theme::Theme, url::Route};
-use anyhow::{Result, bail};
-use std::collections::BTreeSet;
+use crate::render::{self, Rendered, theme::Theme};
+use anyhow::Result;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -128,13 +130,8 @@ pub fn build_observed(
     let started = Instant::now();
     let mut timings = Timings::default();
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
-    // What `crate::check` does, in two timed steps.
     progress.step("load", None);
-    let (loaded, mut report) = timings.time("load", || crate::load::load_site(root));
-    progress.step("validate", None);
-    let site = timings.time("validate", || {
-        crate::validate::validate(loaded, &mut report)
-    });
+    let (site, report) = timings.time("load+validate", || crate::check(root));
     let site = match site {
         Some(site) if !report.has_errors() => site,
         _ => {
@@ -152,32 +149,39 @@ pub fn build_observed(
         shift_jis: site.config.csv.shift_jis,
     };
     let mut steps = || -> Result<BuildSummary> {
-        progress.step("export", None);
-        let export = timings.time("export", || export::export_site(&site, export_options))?;
-        let csv_files = export
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with(".csv"))
-            .count();
         let theme = timings.time("theme", || Theme::load(root))?;
-        let rendered = timings.time("render", || {
-            render::render_site_observed(&site, &theme, &export.downloads, progress)
+        // Every page's route is known and checked before anything is written.
+        let (plan, staging) = timings.time("plan", || -> Result<_> {
+            let plan = render::Plan::new(&site, &theme)?;
+            let staging = Staging::create(&output, plan.routes())?;
+            Ok((plan, staging))
+        })?;
+        progress.step("export", None);
+        let exported = timings.time("export+write", || {
+            export::export_into(&site, export_options, &staging)
+        })?;
+        let rendered = timings.time("render+write", || {
+            render::render_into(
+                &plan,
+                &site,
+                &theme,
+                &exported.downloads,
+                progress,
+                &staging,
+            )
         })?;
         timings.chart_time = rendered.chart_time;
-        let charts = rendered.charts;
-        let (rendered, attachments) =
-            timings.time("attach", || with_attachments(rendered, export))?;
         progress.step("write", None);
-        timings.time("write", || output::write_checked(&output, &rendered.files))?;
+        let written = timings.time("manifest+swap", || staging.finish())?;
         let summary = crate::Summary::of(&site);
         Ok(BuildSummary {
             pages: rendered.pages,
-            attachments,
-            csv_files,
-            charts,
+            attachments: exported.files,
+            csv_files: exported.csv_files,
+            charts: rendered.charts,
             projects: summary.projects,
             actions: summary.actions,
-            files: rendered.files.len(),
+            files: written.files,
             output: output.clone(),
             elapsed: started.elapsed(),
             timings: Timings::default(),
@@ -193,8 +197,10 @@ pub fn build_observed(
 /// How long each step of a build took, for `kohyo build --timings` (or `KOHYO_TIMINGS=1`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Timings {
-    /// Wall-clock time of each step, in order: load, validate, export, theme, render, attach,
-    /// write.
+    /// Wall-clock time of each step, in order: load+validate (one municipality after another),
+    /// theme, plan (every page's
+    /// route, checked, and the temporary folder created), export+write (the data files, written as they are made), render+write
+    /// (the pages, likewise), manifest+swap.
     pub steps: Vec<(&'static str, Duration)>,
     /// Time spent drawing charts inside the render step, summed over the rendering threads.
     pub chart_time: Duration,
@@ -223,28 +229,6 @@ impl fmt::Display for Timings {
             self.chart_time.as_secs_f64()
         )
     }
-}
-
-/// Adds the exported files to the rendered site, refusing one that would overwrite a page (a plan
-/// node coded `kpi.csv` …). Returns the site and how many files were added.
-fn with_attachments(mut site: RenderedSite, export: Export) -> Result<(RenderedSite, usize)> {
-    let taken: BTreeSet<PathBuf> = site.files.iter().map(|f| f.route.output_path()).collect();
-    let count = export.files.len();
-    for a in export.files {
-        let route = Route::file(&a.path);
-        if taken.contains(&route.output_path()) {
-            bail!(
-                "the data file /{} would overwrite a page of the same name",
-                a.path
-            );
-        }
-        site.files.push(Rendered {
-            route,
-            bytes: a.bytes,
-        });
-    }
-    site.files.sort_by(|a, b| a.route.cmp(&b.route));
-    Ok((site, count))
 }
 
 /// Writes `files` into `output` atomically, refusing an output folder that is not kohyo's (see

@@ -152,6 +152,17 @@ impl Report {
         self.diagnostics.extend(other.diagnostics);
     }
 
+    /// Drops the sources no diagnostic points into. Once the files they come from are checked,
+    /// only the cited ones can still be shown, and a site's text need not stay in memory.
+    pub fn drop_uncited_sources(&mut self) {
+        let cited: std::collections::HashSet<&str> = self
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.file.as_deref())
+            .collect();
+        self.sources.retain(|s| cited.contains(s.name.as_str()));
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.error_count() > 0

@@ -28,13 +28,38 @@ pub mod value;
 
 use diagnostics::Report;
 use model::Site;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Loads and validates the site under `root`. Returns the model when there is no error, and the
 /// report of every problem (errors and warnings) either way.
+///
+/// Municipality by municipality (in parallel, and each one's files read and parsed in parallel):
+/// its raw files are dropped once its model is built, and its source texts once they are checked,
+/// except those a diagnostic points into, so memory holds the model and the raw files of the few
+/// municipalities in progress. Reports are merged in the order of the municipalities.
+/// The result is the same as [`load::load_site`] then [`validate::validate`].
 pub fn check(root: &Path) -> (Option<Site>, Report) {
-    let (loaded, mut report) = load::load_site(root);
-    let site = validate::validate(loaded, &mut report);
+    let (walked, mut report) = load::walk_site(root);
+    let (config, content) = walked.into_parts();
+    let validator = validate::Validator::new(config.as_ref(), &mut report);
+    let reader = &content.reader;
+    let checked: Vec<(Option<model::Municipality>, Report)> = content
+        .municipalities
+        .into_par_iter()
+        .map(|m| {
+            let (loaded, mut checked) = reader.load(m);
+            let muni = validator.municipality(loaded, &mut checked);
+            checked.drop_uncited_sources();
+            (muni, checked)
+        })
+        .collect();
+    let mut municipalities = Vec::with_capacity(checked.len());
+    for (muni, checked) in checked {
+        municipalities.extend(muni);
+        report.merge(checked);
+    }
+    let site = validator.finish(municipalities, &report);
     (site, report)
 }
 

@@ -67,6 +67,19 @@ pub struct LoadedMunicipality {
     pub has_file: bool,
 }
 
+impl LoadedMunicipality {
+    /// Files a parsed file where it belongs, or its problem in the report.
+    fn add(&mut self, parsed: Result<AnyFile, Diagnostic>, report: &mut Report) {
+        match parsed {
+            Ok(AnyFile::Municipality(p)) => self.file = Some(p),
+            Ok(AnyFile::PlanNode(p)) => self.plan_nodes.push(p),
+            Ok(AnyFile::Project(y, p)) => self.projects.push((y, p)),
+            Ok(AnyFile::Action(y, p)) => self.actions.push((y, p)),
+            Err(d) => report.push(d),
+        }
+    }
+}
+
 /// Everything read from a site root.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -86,51 +99,118 @@ enum AnyFile {
 
 /// Reads and parses the site under `root`. Problems go into the returned report.
 pub fn load_site(root: &Path) -> (Loaded, Report) {
-    let mut loaded = Loaded::default();
+    let (walked, mut report) = walk_site(root);
+    let (config, content) = walked.into_parts();
+    let municipalities = content
+        .municipalities
+        .into_iter()
+        .map(|m| {
+            let (m, r) = content.reader.load(m);
+            report.merge(r);
+            m
+        })
+        .collect();
+    let loaded = Loaded {
+        config,
+        municipalities,
+    };
+    (loaded, report)
+}
+
+/// A site root as walked: `kohyo.toml` read and parsed, and the content files of each
+/// municipality listed but not yet read, so that a caller can read, check and drop one
+/// municipality's raw files before reading the next ([`crate::check`]).
+#[derive(Debug)]
+pub struct Walked {
+    config: Option<Parsed<SiteFile>>,
+    content: Content,
+}
+
+/// The content files of a site, by municipality, and how to read them.
+#[derive(Debug)]
+pub struct Content {
+    /// Reads a municipality's files.
+    pub reader: Reader,
+    /// Municipality folders, sorted by slug.
+    pub municipalities: Vec<MuniFiles>,
+}
+
+/// What reads content files: the site root and the largest file accepted.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    root: PathBuf,
+    max_bytes: u64,
+}
+
+/// A municipality folder's content files, in sorted order, not yet read.
+#[derive(Debug)]
+pub struct MuniFiles {
+    slug: String,
+    files: Vec<(PathBuf, Kind)>,
+}
+
+impl Walked {
+    /// `kohyo.toml` as parsed, and the content still to read.
+    pub fn into_parts(self) -> (Option<Parsed<SiteFile>>, Content) {
+        (self.config, self.content)
+    }
+}
+
+/// Reads and parses `kohyo.toml` and lists the content files under `root`. Problems go into the
+/// returned report.
+pub fn walk_site(root: &Path) -> (Walked, Report) {
     let (config, max_bytes, mut report) = load_config(root);
-    loaded.config = config;
+    let mut walked = Walked {
+        config,
+        content: Content {
+            reader: Reader {
+                root: root.to_path_buf(),
+                max_bytes,
+            },
+            municipalities: Vec::new(),
+        },
+    };
     let content = root.join("content");
     if let Err(d) = check_content_dir(root) {
         report.push(d);
-        return (loaded, report);
+        return (walked, report);
     }
-
     let (files, walk_diags) = walk_content(root, &content);
     report.extend(walk_diags);
-
-    let results: Vec<(Option<Source>, Result<AnyFile, Diagnostic>, String)> = files
-        .par_iter()
-        .map(|(path, slug, kind)| {
-            let f = load_file(root, path, slug, *kind, max_bytes);
-            (f.source, f.parsed, f.slug)
-        })
+    let mut munis: std::collections::BTreeMap<String, Vec<(PathBuf, Kind)>> = Default::default();
+    for (path, slug, kind) in files {
+        munis.entry(slug).or_default().push((path, kind));
+    }
+    walked.content.municipalities = munis
+        .into_iter()
+        .map(|(slug, files)| MuniFiles { slug, files })
         .collect();
+    (walked, report)
+}
 
-    let mut munis: std::collections::BTreeMap<String, LoadedMunicipality> = Default::default();
-    for (path, slug, kind) in &files {
-        let m = munis.entry(slug.clone()).or_default();
-        m.slug = slug.clone();
-        if *kind == Kind::Municipality {
-            m.has_file = true;
+impl Reader {
+    /// Reads and parses a municipality's files, in parallel. The report holds each file read as a
+    /// source, and every problem.
+    pub fn load(&self, m: MuniFiles) -> (LoadedMunicipality, Report) {
+        let mut report = Report::new();
+        let results: Vec<(Option<Source>, Result<AnyFile, Diagnostic>)> = m
+            .files
+            .par_iter()
+            .map(|(path, kind)| read_and_parse(&self.root, path, *kind, self.max_bytes))
+            .collect();
+        let mut loaded = LoadedMunicipality {
+            has_file: m.files.iter().any(|(_, k)| *k == Kind::Municipality),
+            slug: m.slug,
+            ..LoadedMunicipality::default()
+        };
+        for (src, result) in results {
+            if let Some(src) = src {
+                report.add_source(src);
+            }
+            loaded.add(result, &mut report);
         }
-        let _ = path;
+        (loaded, report)
     }
-    for (src, result, slug) in results {
-        if let Some(src) = src {
-            report.add_source(src);
-        }
-        let m = munis.entry(slug.clone()).or_default();
-        m.slug = slug;
-        match result {
-            Ok(AnyFile::Municipality(p)) => m.file = Some(p),
-            Ok(AnyFile::PlanNode(p)) => m.plan_nodes.push(p),
-            Ok(AnyFile::Project(y, p)) => m.projects.push((y, p)),
-            Ok(AnyFile::Action(y, p)) => m.actions.push((y, p)),
-            Err(d) => report.push(d),
-        }
-    }
-    loaded.municipalities = munis.into_values().collect();
-    (loaded, report)
 }
 
 /// Reads and parses `kohyo.toml`: the parsed file (when it parses), the largest content file it
@@ -193,13 +273,7 @@ impl LoadedFile {
         if let Some(src) = &self.source {
             report.add_source(src.clone());
         }
-        match &self.parsed {
-            Ok(AnyFile::Municipality(p)) => m.file = Some(p.clone()),
-            Ok(AnyFile::PlanNode(p)) => m.plan_nodes.push(p.clone()),
-            Ok(AnyFile::Project(y, p)) => m.projects.push((*y, p.clone())),
-            Ok(AnyFile::Action(y, p)) => m.actions.push((*y, p.clone())),
-            Err(d) => report.push(d.clone()),
-        }
+        m.add(self.parsed.clone(), report);
     }
 }
 
@@ -211,17 +285,27 @@ pub(crate) fn load_file(
     kind: Kind,
     max_bytes: u64,
 ) -> LoadedFile {
-    let (source, parsed) = match read_source(root, path, max_bytes) {
+    let (source, parsed) = read_and_parse(root, path, kind, max_bytes);
+    LoadedFile {
+        slug: slug.to_string(),
+        source,
+        parsed,
+    }
+}
+
+/// Reads a content file and parses it as what `kind` says it is.
+fn read_and_parse(
+    root: &Path,
+    path: &Path,
+    kind: Kind,
+    max_bytes: u64,
+) -> (Option<Source>, Result<AnyFile, Diagnostic>) {
+    match read_source(root, path, max_bytes) {
         Ok(src) => {
             let parsed = parse_file(&src, kind);
             (Some(src), parsed)
         }
         Err(d) => (None, Err(d)),
-    };
-    LoadedFile {
-        slug: slug.to_string(),
-        source,
-        parsed,
     }
 }
 
@@ -252,13 +336,7 @@ pub fn load_text(rel_path: &str, text: &str, municipality: &str) -> (Loaded, Rep
         };
         let parsed = parse_file(&src, kind);
         report.add_source(src);
-        match parsed {
-            Ok(AnyFile::Municipality(p)) => muni.file = Some(p),
-            Ok(AnyFile::PlanNode(p)) => muni.plan_nodes.push(p),
-            Ok(AnyFile::Project(y, p)) => muni.projects.push((y, p)),
-            Ok(AnyFile::Action(y, p)) => muni.actions.push((y, p)),
-            Err(d) => report.push(d),
-        }
+        muni.add(parsed, &mut report);
     };
     if kind != Kind::Municipality {
         let name = format!("content/{slug}/{MUNICIPALITY_FILE}");

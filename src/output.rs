@@ -10,23 +10,29 @@
 //! - unless forced, a non-empty folder kohyo did not write: one without a [`MANIFEST_FILE`], or
 //!   holding a file its manifest does not list, or a listed file that was changed since.
 //!
-//! [`write_atomically`] then writes the site into a sibling `{output}.kohyo-tmp-{pid}` — the
-//! manifest first, so even a half-written folder says it is kohyo's — and swaps it in with two
-//! renames. A crash leaves the previous output as it was; the next build removes the stale
-//! sibling, but only one that carries kohyo's manifest and whose process is gone.
+//! A build then writes into a sibling `{output}.kohyo-tmp-{pid}` ([`Staging`]), marked as
+//! kohyo's from the start by the manifest's header line: each page and data file is written as
+//! soon as it is produced and hashed on the way, the full manifest is written last, and the folder
+//! is swapped in with two renames. A crash leaves the previous output as it was; the next build
+//! removes the stale sibling, but only one that carries kohyo's manifest and whose process is
+//! gone. [`write_atomically`] does the same for a site already in memory.
 //!
-//! Every path is checked once more just before writing ([`crate::segment::check`], and unique
-//! without regard to case), so that whatever the content says, nothing lands outside the
-//! temporary folder.
+//! Every path is checked before it is written ([`crate::segment::check`], and unique without
+//! regard to case), so that whatever the content says, nothing lands outside the temporary
+//! folder and no file replaces another.
+
+mod staging;
+
+pub use staging::{Collected, FileKind, Sink, Staging, Written};
 
 use crate::export::datapackage::sha256_hex;
-use crate::render::Rendered;
-use anyhow::{Context as _, Result, anyhow, bail};
+use crate::render::{Rendered, url::Route};
+use anyhow::{Context as _, Result};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The file in an output folder that lists every file kohyo wrote there, with its SHA-256.
 pub const MANIFEST_FILE: &str = ".kohyo-manifest";
@@ -280,22 +286,37 @@ fn relative_name(rel: &Path) -> String {
 /// The manifest of a set of files: a header line, then `{sha256}  {path}` per file, sorted by
 /// path. The same files give the same bytes.
 pub fn manifest(files: &[Rendered]) -> Vec<u8> {
-    let mut lines: Vec<(String, String)> = files
-        .par_iter()
-        .map(|f| (relative_name(&f.route.output_path()), sha256_hex(&f.bytes)))
-        .collect();
-    lines.sort();
-    let mut out = String::with_capacity(80 * (lines.len() + 2));
+    manifest_text(
+        files
+            .par_iter()
+            .map(|f| {
+                let name = relative_name(&f.route.output_path());
+                (name, Sha256::digest(&f.bytes).into())
+            })
+            .collect(),
+    )
+}
+
+/// The manifest of files given by relative path and SHA-256, in any order.
+fn manifest_text(mut lines: Vec<(String, [u8; 32])>) -> Vec<u8> {
+    lines.sort_unstable();
+    let mut out = String::with_capacity(100 * (lines.len() + 2));
     out.push_str(MANIFEST_HEADER);
     out.push('\n');
     for (path, hash) in lines {
-        out.push_str(&hash);
+        for b in hash {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
         out.push_str("  ");
         out.push_str(&path);
         out.push('\n');
     }
     out.into_bytes()
 }
+
+/// Lower-case hexadecimal digits.
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The files a manifest lists, with their hashes; `None` when it is not a kohyo manifest.
 fn parse_manifest(text: &str) -> Option<BTreeMap<String, String>> {
@@ -370,108 +391,15 @@ pub fn write_atomically(root: &Path, output: &Path, files: &[Rendered], force: b
     write_checked(output, files)
 }
 
-/// [`write_atomically`] for an output folder [`check_output`] has just accepted.
+/// [`write_atomically`] for an output folder [`check_output`] has just accepted: every file is
+/// checked as a page would be ([`Staging::create`]), then written in parallel.
 pub(crate) fn write_checked(output: &Path, files: &[Rendered]) -> Result<()> {
-    let paths = checked_paths(files)?;
-    let name = output
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| anyhow!("the output folder {} has no usable name", output.display()))?;
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    remove_stale_siblings(&parent, name);
-    let pid = std::process::id();
-    let tmp = parent.join(format!("{name}.kohyo-tmp-{pid}"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)
-            .with_context(|| format!("cannot remove the stale {}", tmp.display()))?;
-    }
-    if let Err(e) = write_tree(&tmp, &paths, files) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    swap_in(
-        &tmp,
-        output,
-        &parent.join(format!("{name}.kohyo-old-{pid}")),
-    )
-}
-
-/// The relative path of every file, each segment a portable name and no two the same file on a
-/// case-insensitive system (macOS, Windows).
-fn checked_paths(files: &[Rendered]) -> Result<Vec<PathBuf>> {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut paths = Vec::with_capacity(files.len());
-    for f in files {
-        let path = f.route.output_path();
-        let name = relative_name(&path);
-        for c in path.components() {
-            let Component::Normal(seg) = c else {
-                bail!("refusing to write /{name}: it is not a plain relative path");
-            };
-            let seg = seg.to_string_lossy();
-            crate::segment::check(&seg)
-                .map_err(|e| anyhow!("refusing to write /{name}: \"{seg}\" {e}"))?;
-        }
-        if name == MANIFEST_FILE {
-            bail!("refusing to write /{name}: the name is kohyo's manifest");
-        }
-        if let Some(first) = seen.insert(name.to_lowercase(), name.clone()) {
-            bail!(
-                "/{first} and /{name} would be one file on Windows and macOS, which do not tell case apart; rename one of the codes"
-            );
-        }
-        paths.push(path);
-    }
-    Ok(paths)
-}
-
-/// Writes the manifest, then every file under `dir` (folders first, then files in parallel).
-fn write_tree(dir: &Path, paths: &[PathBuf], files: &[Rendered]) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(dir.join(MANIFEST_FILE), manifest(files))
-        .with_context(|| format!("cannot write {}", dir.join(MANIFEST_FILE).display()))?;
-    let paths: Vec<PathBuf> = paths.iter().map(|p| dir.join(p)).collect();
-    let folders: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    for folder in folders {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-    }
-    let stall_after = std::env::var(TEST_STALL_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    let written = AtomicUsize::new(0);
-    paths
+    let routes: Vec<Route> = files.iter().map(|f| f.route.clone()).collect();
+    let staging = Staging::create(output, &routes)?;
+    files
         .par_iter()
-        .zip(files.par_iter())
-        .try_for_each(|(path, f)| {
-            if let Some(n) = stall_after {
-                if written.load(Ordering::SeqCst) >= n {
-                    stall(n, dir);
-                }
-            }
-            std::fs::write(path, &f.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            written.fetch_add(1, Ordering::SeqCst);
-            Ok(())
-        })
-}
-
-/// The [`TEST_STALL_ENV`] hook: announce once, then wait to be killed.
-fn stall(n: usize, dir: &Path) -> ! {
-    static ANNOUNCED: std::sync::Once = std::sync::Once::new();
-    ANNOUNCED.call_once(|| {
-        eprintln!(
-            "kohyo: {TEST_STALL_ENV}={n}: stalled after writing {n} files into {}",
-            dir.display()
-        );
-    });
-    std::thread::sleep(std::time::Duration::from_secs(60));
-    std::process::abort()
+        .try_for_each(|f| staging.put(FileKind::Page, &f.route, &f.bytes))?;
+    staging.finish().map(|_| ())
 }
 
 /// Removes `{name}.kohyo-tmp-{pid}` and `{name}.kohyo-old-{pid}` folders beside the output that
@@ -585,23 +513,6 @@ mod tests {
         assert_eq!(parsed.len(), 3);
         assert_eq!(parsed["joso/index.html"], sha256_hex(b"b"));
         assert!(parse_manifest("something else\n").is_none());
-    }
-
-    #[test]
-    fn paths_are_portable_and_unique_without_case() {
-        let ok = [file(Route::dir(&["joso", "plan", "Ⅶ"]), "")];
-        assert!(checked_paths(&ok).is_ok());
-        for bad in [
-            vec![file(Route::dir(&["joso", ".."]), "")],
-            vec![file(Route::dir(&["CON"]), "")],
-            vec![file(Route::file(MANIFEST_FILE), "")],
-            vec![
-                file(Route::dir(&["joso", "plan", "a"]), ""),
-                file(Route::dir(&["joso", "plan", "A"]), ""),
-            ],
-        ] {
-            assert!(checked_paths(&bad).is_err(), "{:?}", bad[0].route);
-        }
     }
 
     #[test]

@@ -26,60 +26,70 @@ pub mod limits;
 
 /// Validates everything loaded, returning the model when there was no error. Files over a
 /// `[limits]` count are reported and left out first ([`limits`]).
-pub fn validate(mut loaded: Loaded, report: &mut Report) -> Option<Site> {
-    let (config, limits) = site_config(loaded.config.as_ref(), report);
-    limits::enforce(&mut loaded, &limits, report);
-    let municipalities: Vec<Municipality> = loaded
+pub fn validate(loaded: Loaded, report: &mut Report) -> Option<Site> {
+    let validator = Validator::new(loaded.config.as_ref(), report);
+    let municipalities = loaded
         .municipalities
         .into_iter()
-        .filter_map(|m| municipality(m, &config.achievement, report))
+        .filter_map(|m| validator.municipality(m, report))
         .collect();
-    if report.has_errors() {
-        None
-    } else {
-        Some(Site {
-            config,
-            municipalities,
-        })
+    validator.finish(municipalities, report)
+}
+
+/// Validation one municipality at a time: the site's settings first, then each municipality's
+/// raw files into its model (they can be dropped as soon as it is built), then the site.
+#[derive(Debug, Clone)]
+pub struct Validator {
+    config: Config,
+    limits: limits::Limits,
+}
+
+impl Validator {
+    /// Validates the site's settings (`kohyo.toml`, when it was parsed).
+    pub fn new(site: Option<&Parsed<SiteFile>>, report: &mut Report) -> Validator {
+        let limits = site
+            .map(|p| limits::Limits::from_def(&p.value.limits))
+            .unwrap_or_default();
+        let config = match site {
+            Some(p) => config(&p.value, &p.file, report),
+            None => Config {
+                title: String::new(),
+                description: None,
+                base_url: None,
+                achievement: AchievementConfig::default(),
+                csv: CsvConfig::default(),
+            },
+        };
+        Validator { config, limits }
     }
-}
 
-/// The site configuration and the `[limits]` of `kohyo.toml` (the defaults without one).
-pub(crate) fn site_config(
-    file: Option<&Parsed<SiteFile>>,
-    report: &mut Report,
-) -> (Config, limits::Limits) {
-    let limits = file
-        .map(|p| limits::Limits::from_def(&p.value.limits))
-        .unwrap_or_default();
-    let config = match file {
-        Some(p) => config(&p.value, &p.file, report),
-        None => Config {
-            title: String::new(),
-            description: None,
-            base_url: None,
-            achievement: AchievementConfig::default(),
-            csv: CsvConfig::default(),
-        },
-    };
-    (config, limits)
-}
+    /// Validates one municipality, after leaving out its files over a `[limits]` count;
+    /// `None` when it cannot be part of the site (its problems are in the report).
+    pub fn municipality(
+        &self,
+        mut m: LoadedMunicipality,
+        report: &mut Report,
+    ) -> Option<Municipality> {
+        limits::enforce(&mut m, &self.limits, report);
+        municipality(m, &self.config.achievement, report)
+    }
 
-/// Validates one municipality on its own, as [`validate`] does each of them: no check looks
-/// across municipalities, so `kohyo serve` re-validates only the one whose files changed.
-pub(crate) fn validate_municipality(
-    m: LoadedMunicipality,
-    config: &Config,
-    limits: &limits::Limits,
-    report: &mut Report,
-) -> Option<Municipality> {
-    let mut loaded = Loaded {
-        config: None,
-        municipalities: vec![m],
-    };
-    limits::enforce(&mut loaded, limits, report);
-    let m = loaded.municipalities.pop()?;
-    municipality(m, &config.achievement, report)
+    /// The validated site settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The site, when the report has no error.
+    pub fn finish(self, municipalities: Vec<Municipality>, report: &Report) -> Option<Site> {
+        if report.has_errors() {
+            None
+        } else {
+            Some(Site {
+                config: self.config,
+                municipalities,
+            })
+        }
+    }
 }
 
 fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {

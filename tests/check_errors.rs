@@ -420,3 +420,43 @@ fn grades_must_run_from_met_targets_down_by_rate() {
             .all(|e| e.0 == "content/testcity/municipality.toml")
     );
 }
+
+/// `kohyo::check` reads and checks one municipality at a time, dropping raw files and source
+/// texts it no longer needs; it must report exactly what loading the whole site first reports,
+/// with the same lines and columns and the same snippets.
+#[test]
+fn checking_one_municipality_at_a_time_reports_what_the_whole_site_does() {
+    let mut cases: Vec<String> = std::fs::read_dir(fixtures().join("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    cases.push(String::new());
+    let mut roots: Vec<(String, tempfile::TempDir)> = cases
+        .iter()
+        .map(|case| (case.clone(), site_for(case)))
+        .collect();
+    roots.push(("the sample".into(), tempfile::tempdir().unwrap()));
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for (case, dir) in &roots {
+        let root = if case == "the sample" {
+            sample
+        } else {
+            dir.path()
+        };
+        let (site, report) = kohyo::check(root);
+        let (loaded, mut whole) = kohyo::load::load_site(root);
+        let whole_site = kohyo::validate::validate(loaded, &mut whole);
+        assert_eq!(report.render(false), whole.render(false), "{case}");
+        assert!(!report.render(false).is_empty() || site.is_some(), "{case}");
+        assert_eq!(site.is_some(), whole_site.is_some(), "{case}");
+        assert_eq!(
+            site.map(|s| kohyo::Summary::of(&s)),
+            whole_site.map(|s| kohyo::Summary::of(&s)),
+            "{case}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked}");
+}

@@ -29,12 +29,25 @@ pub fn zip(entries: &[(&str, &[u8])]) -> Result<Vec<u8>, String> {
 /// `SHA256SUMS`: one `hex  path` line per file (two spaces, as `sha256sum` writes in text mode),
 /// sorted by path, LF line ends.
 pub fn sha256sums(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut lines: Vec<String> = files
-        .iter()
-        .map(|(path, bytes)| format!("{}  {path}\n", sha256_hex(bytes)))
-        .collect();
-    lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
-    lines.concat().into_bytes()
+    sha256sums_of(
+        files
+            .iter()
+            .map(|(path, bytes)| (path.to_string(), sha256_hex(bytes)))
+            .collect(),
+    )
+}
+
+/// [`sha256sums`] of files already hashed: `(path, hex)` in any order.
+pub fn sha256sums_of(mut files: Vec<(String, String)>) -> Vec<u8> {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::with_capacity(files.len() * 100);
+    for (path, hex) in files {
+        out.push_str(&hex);
+        out.push_str("  ");
+        out.push_str(&path);
+        out.push('\n');
+    }
+    out.into_bytes()
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! per sheet and per municipality, a Frictionless `datapackage.json`, a `README.txt`, a zip of it
 //! all and `SHA256SUMS` — and the download links each page shows (「指標一覧（CSV形式、2KB）」).
 //!
-//! Pure functions: the validated model and [`crate::compute`] in, file bytes out; writing them is
-//! [`crate::build`]'s job. The KPI set is the KPI page's own ([`indicators::of_year`]) and files
+//! The validated model and [`crate::compute`] in, file bytes out: each file goes to a [`Sink`] as
+//! soon as it is made ([`export_into`]; a build's sink writes it into the temporary folder), and
+//! only a municipality's canonical CSVs stay in memory until its zip and data package are made. The KPI set is the KPI page's own ([`indicators::of_year`]) and files
 //! sit next to the pages' routes ([`routes`]), so a page and its CSV cannot disagree.
 //!
 //! Files, per municipality `{muni}`:
@@ -35,6 +36,7 @@ pub mod table;
 
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Site};
+use crate::output::{Collected, FileKind, Sink};
 use crate::render::routes;
 use crate::render::url::Route;
 pub use crate::render::{Download, Downloads};
@@ -93,6 +95,8 @@ pub enum ExportErrorKind {
     Zip(String),
     /// Two files on one path.
     Duplicate,
+    /// The sink refused the file or could not write it.
+    Write(String),
 }
 
 impl fmt::Display for ExportError {
@@ -105,6 +109,7 @@ impl fmt::Display for ExportError {
                 "two attachments would be written to /{}: rename a sheet or plan node code",
                 self.path
             ),
+            ExportErrorKind::Write(e) => write!(f, "{e}"),
         }
     }
 }
@@ -136,22 +141,24 @@ pub fn download(title: &str, format: &str, path: &str, len: usize) -> Download {
     }
 }
 
-/// Exports every municipality (in parallel: each one's files depend only on its own sheets).
+/// What [`export_into`] handed to its sink.
+#[derive(Debug, Clone, Default)]
+pub struct Exported {
+    /// The downloads each page links, by the page's route (`joso/2024/kpi/`).
+    pub downloads: Downloads,
+    /// How many files.
+    pub files: usize,
+    /// Of those, the CSV files (with their Shift_JIS copies).
+    pub csv_files: usize,
+}
+
+/// Exports every municipality into memory (see [`export_into`]), refusing two files on one path.
 pub fn export_site(site: &Site, options: Options) -> Result<Export, ExportError> {
-    let parts = site
-        .municipalities
-        .par_iter()
-        .map(|m| export_municipality(site, m, options))
-        .collect::<Result<Vec<Export>, ExportError>>()?;
-    let mut out = Export::default();
-    for part in parts {
-        out.files.extend(part.files);
-        for (page, links) in part.downloads {
-            out.downloads.entry(page).or_default().extend(links);
-        }
-    }
+    let sink = Collected::default();
+    let exported = export_into(site, options, &sink)?;
+    let files = attachments(sink);
     let mut seen = BTreeSet::new();
-    for f in &out.files {
+    for f in &files {
         if !seen.insert(f.path.as_str()) {
             return Err(ExportError {
                 path: f.path.clone(),
@@ -159,19 +166,61 @@ pub fn export_site(site: &Site, options: Options) -> Result<Export, ExportError>
             });
         }
     }
-    Ok(out)
+    Ok(Export {
+        files,
+        downloads: exported.downloads,
+    })
 }
 
-/// Exports one municipality of `site`: its files (all under `{muni}/`) and the downloads of its
-/// pages. Nothing in it depends on another municipality.
+/// Exports one municipality of `site` into memory: its files (all under `{muni}/`) and the
+/// downloads of its pages. Nothing in it depends on another municipality, so `kohyo serve`
+/// exports only the one whose sheets changed.
 pub fn export_municipality(
     site: &Site,
     m: &Municipality,
     options: Options,
 ) -> Result<Export, ExportError> {
-    let mut part = Export::default();
-    MuniExport::new(site, m, options, &mut part).run()?;
-    Ok(part)
+    let sink = Collected::default();
+    let exported = MuniExport::new(site, m, options, &sink).run()?;
+    Ok(Export {
+        files: attachments(sink),
+        downloads: exported.downloads,
+    })
+}
+
+/// The files collected in memory, as attachments.
+fn attachments(sink: Collected) -> Vec<Attachment> {
+    sink.into_files()
+        .into_iter()
+        .map(|f| Attachment {
+            path: f.route.as_str().to_string(),
+            bytes: f.bytes,
+        })
+        .collect()
+}
+
+/// Exports every municipality (in parallel: each one's files depend only on its own sheets),
+/// handing each file to `sink` as it is made. The downloads are merged in the order of the
+/// municipalities, whatever order the files arrive in.
+pub fn export_into(
+    site: &Site,
+    options: Options,
+    sink: &dyn Sink,
+) -> Result<Exported, ExportError> {
+    let parts = site
+        .municipalities
+        .par_iter()
+        .map(|m| MuniExport::new(site, m, options, sink).run())
+        .collect::<Result<Vec<Exported>, ExportError>>()?;
+    let mut out = Exported::default();
+    for part in parts {
+        out.files += part.files;
+        out.csv_files += part.csv_files;
+        for (page, links) in part.downloads {
+            out.downloads.entry(page).or_default().extend(links);
+        }
+    }
+    Ok(out)
 }
 
 /// A canonical CSV of the package.
@@ -188,9 +237,12 @@ struct MuniExport<'a> {
     site: &'a Site,
     m: &'a Municipality,
     options: Options,
-    out: &'a mut Export,
-    /// Files under the municipality's folder, relative to it, for SHA256SUMS.
-    files: Vec<(String, Vec<u8>)>,
+    sink: &'a dyn Sink,
+    /// What was exported so far.
+    out: Exported,
+    /// Files under the municipality's folder, relative to it, with their SHA-256 (hex), for
+    /// SHA256SUMS.
+    files: Vec<(String, String)>,
     resources: Vec<Resource>,
     /// Table Schema files by path, with their columns.
     schemas: BTreeMap<String, Vec<Column>>,
@@ -220,12 +272,13 @@ fn links(routes: impl IntoIterator<Item = Route>, text: &str) -> Links {
 }
 
 impl<'a> MuniExport<'a> {
-    fn new(site: &'a Site, m: &'a Municipality, options: Options, out: &'a mut Export) -> Self {
+    fn new(site: &'a Site, m: &'a Municipality, options: Options, sink: &'a dyn Sink) -> Self {
         MuniExport {
             site,
             m,
             options,
-            out,
+            sink,
+            out: Exported::default(),
             files: Vec::new(),
             resources: Vec::new(),
             schemas: BTreeMap::new(),
@@ -247,9 +300,22 @@ impl<'a> MuniExport<'a> {
         format!("{}/{rel}", self.m.slug)
     }
 
-    /// Adds a file under the municipality folder, linked from `pages` as a `format` file.
-    fn add_file(&mut self, rel: &str, bytes: Vec<u8>, format: &str, pages: &[(Route, String)]) {
+    /// Adds a file under the municipality folder, linked from `pages` as a `format` file, and
+    /// hands it to the sink.
+    fn add_file(
+        &mut self,
+        rel: &str,
+        bytes: &[u8],
+        format: &str,
+        pages: &[(Route, String)],
+    ) -> Result<(), ExportError> {
         let path = self.site_path(rel);
+        self.sink
+            .put(FileKind::Data, &Route::file(&path), bytes)
+            .map_err(|e| ExportError {
+                path: path.clone(),
+                error: ExportErrorKind::Write(format!("{e:#}")),
+            })?;
         for (page, title) in pages {
             self.out
                 .downloads
@@ -257,8 +323,13 @@ impl<'a> MuniExport<'a> {
                 .or_default()
                 .push(download(title, format, &path, bytes.len()));
         }
-        self.files.push((rel.to_string(), bytes.clone()));
-        self.out.files.push(Attachment { path, bytes });
+        self.files
+            .push((rel.to_string(), datapackage::sha256_hex(bytes)));
+        self.out.files += 1;
+        if rel.ends_with(".csv") {
+            self.out.csv_files += 1;
+        }
+        Ok(())
     }
 
     fn table_error(&self, rel: &str, e: TableError) -> ExportError {
@@ -286,10 +357,10 @@ impl<'a> MuniExport<'a> {
         let mut places = vec![(at.rel.clone(), at.pages.clone())];
         places.extend(at.latest.clone());
         for (rel, pages) in places {
-            self.add_file(&rel, utf8.clone(), "CSV形式", &pages);
+            self.add_file(&rel, &utf8, "CSV形式", &pages)?;
             if let Some(sjis) = &sjis {
                 let sjis_rel = format!("{}-sjis.csv", rel.trim_end_matches(".csv"));
-                self.add_file(&sjis_rel, sjis.clone(), "CSV形式・Shift_JIS", &pages);
+                self.add_file(&sjis_rel, sjis, "CSV形式・Shift_JIS", &pages)?;
             }
         }
         let schema = format!("schemas/{}.json", at.schema);
@@ -313,7 +384,7 @@ impl<'a> MuniExport<'a> {
         });
     }
 
-    fn run(mut self) -> Result<(), ExportError> {
+    fn run(mut self) -> Result<Exported, ExportError> {
         let m = self.m;
         let years = m.fiscal_years();
         let latest = years.last().copied();
@@ -352,10 +423,10 @@ impl<'a> MuniExport<'a> {
                 latest: None,
             },
         )?;
-        if self.resources.is_empty() {
-            return Ok(());
+        if !self.resources.is_empty() {
+            self.package()?;
         }
-        self.package()
+        Ok(self.out)
     }
 
     fn add_sheet_kind(&mut self, table: &Table) {
@@ -511,7 +582,7 @@ impl<'a> MuniExport<'a> {
     }
 
     /// README.txt, datapackage.json, the zip and SHA256SUMS.
-    fn package(mut self) -> Result<(), ExportError> {
+    fn package(&mut self) -> Result<(), ExportError> {
         let (site, m) = (self.site, self.m);
         let muni_page = |text: &str| links([routes::muni(m)], text);
         let listed: Vec<readme::Listed> = self
@@ -561,35 +632,30 @@ impl<'a> MuniExport<'a> {
             path: self.site_path(&zip_name),
             error: ExportErrorKind::Zip(e),
         })?;
-        self.add_file(&zip_name, zip, "ZIP形式", &muni_page("CSVファイル一式"));
+        drop(entries);
+        self.add_file(&zip_name, &zip, "ZIP形式", &muni_page("CSVファイル一式"))?;
         self.add_file(
             "datapackage.json",
-            package,
+            &package,
             "JSON形式",
             &muni_page("データパッケージの定義"),
-        );
-        for (path, bytes) in schemas {
-            self.add_file(&path, bytes, "JSON形式", &[]);
+        )?;
+        for (path, bytes) in &schemas {
+            self.add_file(path, bytes, "JSON形式", &[])?;
         }
         self.add_file(
             "README.txt",
-            readme,
+            &readme,
             "テキスト形式",
             &muni_page("CSVファイルの説明"),
-        );
-        let listed: Vec<(&str, &[u8])> = self
-            .files
-            .iter()
-            .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))
-            .collect();
-        let sums = archive::sha256sums(&listed);
+        )?;
+        let sums = archive::sha256sums_of(std::mem::take(&mut self.files));
         self.add_file(
             "SHA256SUMS",
-            sums,
+            &sums,
             "テキスト形式",
             &muni_page("SHA-256チェックサム"),
-        );
-        Ok(())
+        )
     }
 }
 

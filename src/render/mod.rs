@@ -1,5 +1,7 @@
 //! Rendering: the validated [`Site`] into HTML pages, a sitemap and the theme's static files,
-//! all in memory. Writing them to disk is [`crate::build`]'s job.
+//! each handed to a [`crate::output::Sink`] as soon as it is rendered ([`render_into`]; a build's
+//! sink writes it into the output's temporary folder), or all collected in memory
+//! ([`render_site`]).
 //!
 //! Each page kind has a module that turns the model into a view (plain serialisable structs with
 //! every number already formatted by [`display`]) and names its template; templates only lay the
@@ -27,13 +29,15 @@ pub mod indicators;
 pub(crate) mod lookup;
 pub mod markdown;
 mod pages;
+mod stream;
 pub mod theme;
 pub mod url;
+
+pub use stream::{Plan, RenderStats, render_into};
 
 use crate::fiscal_year::FiscalYear;
 use crate::model::{ActionKey, Municipality, Site};
 use anyhow::{Result, anyhow};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use theme::Theme;
@@ -384,62 +388,24 @@ pub fn render_site_with(site: &Site, theme: &Theme, downloads: &Downloads) -> Re
 }
 
 /// [`render_site_with`], reporting each page to `progress` as it is rendered (step `render`).
+/// Built on [`render_into`] with a sink that keeps every file in memory; a build streams instead.
 pub fn render_site_observed(
     site: &Site,
     theme: &Theme,
     downloads: &Downloads,
     progress: &dyn crate::progress::Progress,
 ) -> Result<RenderedSite> {
-    let jobs = pages::jobs(site)?;
-    let total: usize = jobs.iter().map(pages::Job::pages).sum();
-    progress.step("render", Some(total as u64));
-    let rendered: Vec<(Vec<Rendered>, charts::Tally)> = jobs
-        .par_iter()
-        .map(|job| {
-            let (pages, tally) = charts::tallied(|| job.render(site, theme, downloads));
-            progress.advance(job.pages() as u64);
-            pages.map(|pages| (pages, tally))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let (charts, chart_time) = rendered
-        .iter()
-        .fold((0, std::time::Duration::ZERO), |(n, t), (_, tally)| {
-            (n + tally.charts, t + tally.time)
-        });
-    let mut files: Vec<Rendered> = rendered.into_iter().flat_map(|(pages, _)| pages).collect();
-    let pages = files.len();
-    if let Some(sitemap) = pages::sitemap(site, theme, &jobs)? {
-        files.push(sitemap);
-    }
-    for (name, bytes) in &theme.statics {
-        files.push(Rendered {
-            route: Route::file(name),
-            bytes: bytes.clone(),
-        });
-    }
-    check_unique(&files)?;
+    let plan = Plan::new(site, theme)?;
+    let sink = crate::output::Collected::default();
+    let stats = render_into(&plan, site, theme, downloads, progress, &sink)?;
+    let mut files = sink.into_files();
     files.sort_by(|a, b| a.route.cmp(&b.route));
     Ok(RenderedSite {
         files,
-        pages,
-        charts,
-        chart_time,
+        pages: stats.pages,
+        charts: stats.charts,
+        chart_time: stats.chart_time,
     })
-}
-
-/// Two pages on one route would silently overwrite each other (a municipality folder named
-/// `legend`, two plans sharing a node code); refuse instead.
-fn check_unique(files: &[Rendered]) -> Result<()> {
-    let mut seen: BTreeMap<std::path::PathBuf, &Route> = BTreeMap::new();
-    for f in files {
-        if let Some(first) = seen.insert(f.route.output_path(), &f.route) {
-            return Err(anyhow!(
-                "two pages would be written to /{}: rename a municipality folder, a plan node code or a static file so that they differ",
-                first.as_str()
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

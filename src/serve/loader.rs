@@ -1,11 +1,11 @@
 //! The incremental half of `kohyo serve`: every content file's parse is kept, so that a change
 //! re-reads only the files that changed and re-validates only the municipality they belong to
-//! (no check looks across municipalities; see [`validate::validate_municipality`]).
+//! (no check looks across municipalities; see [`Validator::municipality`]).
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::load::{self, LoadedFile, LoadedMunicipality};
 use crate::model::{Config, Municipality};
-use crate::validate::{self, limits::Limits};
+use crate::validate::Validator;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -40,8 +40,8 @@ pub(crate) enum Reloaded {
 pub(crate) struct Loader {
     root: PathBuf,
     config: Option<crate::load::Parsed<crate::format::SiteFile>>,
-    site_config: Option<Config>,
-    limits: Limits,
+    /// The validated `kohyo.toml`, with its limits.
+    validator: Option<Validator>,
     max_bytes: u64,
     /// Every content file read, by path. Hashed: comparing paths (component by component) made
     /// a sorted map's look-ups the largest cost of a one-sheet reload at 10,000 sheets.
@@ -58,8 +58,7 @@ impl Loader {
         Loader {
             root: root.to_path_buf(),
             config: None,
-            site_config: None,
-            limits: Limits::default(),
+            validator: None,
             max_bytes: load::DEFAULT_MAX_FILE_BYTES,
             files: HashMap::new(),
             walked: BTreeMap::new(),
@@ -71,17 +70,17 @@ impl Loader {
     /// named in `changed` (every file when `kohyo.toml` changed: its limits apply to all).
     pub(crate) fn all(&mut self, changed: &BTreeSet<PathBuf>) -> Reloaded {
         let (config, max_bytes, mut report) = load::load_config(&self.root);
-        let config_changed = self.site_config.is_none()
+        let config_changed = self.validator.is_none()
             || max_bytes != self.max_bytes
             || changed.contains(&self.root.join(load::CONFIG_FILE));
         if config_changed {
             self.files.clear();
         }
         self.max_bytes = max_bytes;
-        let (site_config, limits) = validate::site_config(config.as_ref(), &mut report);
+        let validator = Validator::new(config.as_ref(), &mut report);
+        let site_config = validator.config().clone();
         self.config = config;
-        self.site_config = Some(site_config.clone());
-        self.limits = limits;
+        self.validator = Some(validator);
         self.walked.clear();
         self.walk_diags.clear();
         let content = self.root.join("content");
@@ -162,7 +161,7 @@ impl Loader {
 
     /// Validates municipalities from the parsed files kept (in parallel).
     fn validate(&self, slugs: BTreeSet<String>) -> Vec<MuniResult> {
-        let config = self.site_config.as_ref();
+        let validator = self.validator.as_ref();
         slugs
             .into_par_iter()
             .map(|slug| {
@@ -190,9 +189,7 @@ impl Loader {
                     .join(&slug)
                     .join(load::MUNICIPALITY_FILE);
                 m.has_file = paths.contains(&own_file);
-                let model = config.and_then(|config| {
-                    validate::validate_municipality(m, config, &self.limits, &mut report)
-                });
+                let model = validator.and_then(|v| v.municipality(m, &mut report));
                 let model = if report.has_errors() { None } else { model };
                 MuniResult {
                     slug,

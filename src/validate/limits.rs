@@ -7,7 +7,7 @@ use crate::diagnostics::{Diagnostic, Report};
 use crate::format::{
     ActionFile, IndicatorDef, LimitsDef, MunicipalityFile, PlanNodeDef, ProjectFile,
 };
-use crate::load::{Loaded, Parsed};
+use crate::load::{LoadedMunicipality, Parsed};
 use toml::Spanned;
 
 /// The default most activities on one project sheet.
@@ -197,25 +197,24 @@ impl Counts {
     }
 }
 
-/// Reports every file over a limit and drops it, so that nothing later works on it.
-pub(super) fn enforce(loaded: &mut Loaded, limits: &Limits, report: &mut Report) {
+/// Reports every file of a municipality over a limit and drops it, so that nothing later works
+/// on it.
+pub(super) fn enforce(m: &mut LoadedMunicipality, limits: &Limits, report: &mut Report) {
     let mut keep = |file: &str, counts: Counts| {
         let over = counts.over(limits, file);
         let ok = over.is_empty();
         report.extend(over);
         ok
     };
-    for m in &mut loaded.municipalities {
-        if let Some(f) = &m.file {
-            if !keep(&f.file, Counts::municipality(&f.value)) {
-                m.file = None;
-            }
+    if let Some(f) = &m.file {
+        if !keep(&f.file, Counts::municipality(&f.value)) {
+            m.file = None;
         }
-        m.plan_nodes.retain(|p| keep(&p.file, Counts::plan_file(p)));
-        m.projects
-            .retain(|(_, p)| keep(&p.file, Counts::project(p)));
-        m.actions.retain(|(_, p)| keep(&p.file, Counts::action(p)));
     }
+    m.plan_nodes.retain(|p| keep(&p.file, Counts::plan_file(p)));
+    m.projects
+        .retain(|(_, p)| keep(&p.file, Counts::project(p)));
+    m.actions.retain(|(_, p)| keep(&p.file, Counts::action(p)));
 }
 
 #[cfg(test)]
