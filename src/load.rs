@@ -23,6 +23,8 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod recover;
+
 /// The name of the site configuration file.
 pub const CONFIG_FILE: &str = "kohyo.toml";
 /// The name of a municipality's file inside its folder.
@@ -84,6 +86,9 @@ enum AnyFile {
     Action(u16, Parsed<ActionFile>),
 }
 
+/// A content file parsed, or every problem that kept it from parsing.
+type FileResult = Result<AnyFile, Vec<Diagnostic>>;
+
 /// Reads and parses the site under `root`. Problems go into the returned report.
 pub fn load_site(root: &Path) -> (Loaded, Report) {
     let mut loaded = Loaded::default();
@@ -98,7 +103,7 @@ pub fn load_site(root: &Path) -> (Loaded, Report) {
     let (files, walk_diags) = walk_content(root, &content);
     report.extend(walk_diags);
 
-    let results: Vec<(Option<Source>, Result<AnyFile, Diagnostic>, String)> = files
+    let results: Vec<(Option<Source>, FileResult, String)> = files
         .par_iter()
         .map(|(path, slug, kind)| {
             let f = load_file(root, path, slug, *kind, max_bytes);
@@ -126,7 +131,7 @@ pub fn load_site(root: &Path) -> (Loaded, Report) {
             Ok(AnyFile::PlanNode(p)) => m.plan_nodes.push(p),
             Ok(AnyFile::Project(y, p)) => m.projects.push((y, p)),
             Ok(AnyFile::Action(y, p)) => m.actions.push((y, p)),
-            Err(d) => report.push(d),
+            Err(ds) => report.extend(ds),
         }
     }
     loaded.municipalities = munis.into_values().collect();
@@ -153,7 +158,7 @@ pub(crate) fn load_config(root: &Path) -> (Option<Parsed<SiteFile>>, u64, Report
                         body_sections: Vec::new(),
                     });
                 }
-                Err(d) => report.push(d),
+                Err(ds) => report.extend(ds),
             }
         }
         Err(d) => report.push(d.hint(format!(
@@ -184,7 +189,7 @@ pub(crate) struct LoadedFile {
     pub(crate) slug: String,
     /// Its text, when it could be read (diagnostics show lines and columns from it).
     pub(crate) source: Option<Source>,
-    parsed: Result<AnyFile, Diagnostic>,
+    parsed: FileResult,
 }
 
 impl LoadedFile {
@@ -198,7 +203,7 @@ impl LoadedFile {
             Ok(AnyFile::PlanNode(p)) => m.plan_nodes.push(p.clone()),
             Ok(AnyFile::Project(y, p)) => m.projects.push((*y, p.clone())),
             Ok(AnyFile::Action(y, p)) => m.actions.push((*y, p.clone())),
-            Err(d) => report.push(d.clone()),
+            Err(ds) => report.extend(ds.iter().cloned()),
         }
     }
 }
@@ -216,7 +221,7 @@ pub(crate) fn load_file(
             let parsed = parse_file(&src, kind);
             (Some(src), parsed)
         }
-        Err(d) => (None, Err(d)),
+        Err(d) => (None, Err(vec![d])),
     };
     LoadedFile {
         slug: slug.to_string(),
@@ -257,7 +262,7 @@ pub fn load_text(rel_path: &str, text: &str, municipality: &str) -> (Loaded, Rep
             Ok(AnyFile::PlanNode(p)) => muni.plan_nodes.push(p),
             Ok(AnyFile::Project(y, p)) => muni.projects.push((y, p)),
             Ok(AnyFile::Action(y, p)) => muni.actions.push((y, p)),
-            Err(d) => report.push(d),
+            Err(ds) => report.extend(ds),
         }
     };
     if kind != Kind::Municipality {
@@ -432,10 +437,10 @@ fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Diagn
     })
 }
 
-fn parse_file(src: &Source, kind: Kind) -> Result<AnyFile, Diagnostic> {
+fn parse_file(src: &Source, kind: Kind) -> FileResult {
     let is_md = src.name.ends_with(".md");
     let (toml_text, body) = if is_md {
-        split_front_matter(&src.text).map_err(|d| d.in_file(&src.name))?
+        split_front_matter(&src.text).map_err(|d| vec![d.in_file(&src.name)])?
     } else {
         (src.text.to_string(), None)
     };
@@ -531,10 +536,12 @@ pub fn markdown_sections(body: &str) -> Vec<Section> {
     sections
 }
 
-/// Parses TOML into `T`, turning a parser error into a diagnostic with its span and, for an
-/// unknown field or value, the closest expected name as a hint.
-pub fn parse_toml<T: DeserializeOwned>(src: &Source, text: &str) -> Result<T, Diagnostic> {
-    toml::from_str::<T>(text).map_err(|e| toml_diagnostic(&src.name, &e))
+/// Parses TOML into `T`, turning parser errors into diagnostics with their spans and, for an
+/// unknown field or value, the closest expected name as a hint. A syntax error is the file's only
+/// error; on text that is valid TOML, every shape and type problem of the file is returned at
+/// once (at most 50, then a note saying there are more), sorted by position.
+pub fn parse_toml<T: DeserializeOwned>(src: &Source, text: &str) -> Result<T, Vec<Diagnostic>> {
+    recover::deserialize_all(&src.name, text)
 }
 
 fn toml_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
@@ -552,6 +559,12 @@ fn toml_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
 /// From serde's "unknown field `tagret`, expected one of `target`, …" builds
 /// "did you mean `target`?".
 fn did_you_mean(message: &str) -> Option<String> {
+    closest_expected(message).map(|name| format!("did you mean `{name}`?"))
+}
+
+/// The expected name closest to the unknown one of serde's "unknown field `tagret`, expected one
+/// of `target`, …" (or "unknown variant …"), when one is close enough.
+fn closest_expected(message: &str) -> Option<&str> {
     let what = ["unknown field `", "unknown variant `"]
         .iter()
         .find_map(|p| message.strip_prefix(p))?;
@@ -562,7 +575,7 @@ fn did_you_mean(message: &str) -> Option<String> {
         .map(|c| (strsim::normalized_damerau_levenshtein(given, c), *c))
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    Some(format!("did you mean `{}`?", best.1))
+    Some(best.1)
 }
 
 #[cfg(test)]
