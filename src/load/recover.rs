@@ -10,8 +10,9 @@
 //!
 //! A "missing field" that only the removal caused is not reported: when the user wrote the field
 //! with a wrong value, or misspelt it (the unknown-field error then says "did you mean …?"), the
-//! first error says everything. The retries only happen on the error path: a valid file is
-//! deserialized once, as before.
+//! first error says everything. A field the user did leave out is reported and gets a placeholder
+//! of a type it takes, so that the table's next missing field shows too. The retries only happen
+//! on the error path: a valid file is deserialized once, as before.
 
 use super::{closest_expected, toml_diagnostic};
 use crate::diagnostics::Diagnostic;
@@ -65,59 +66,143 @@ pub(super) fn deserialize_all<T: DeserializeOwned>(
         Ok(root) => root,
         Err(_) => return Err(vec![toml_diagnostic(file, &first)]),
     };
-    let mut doc: Node<'_> = Spanned::new(root.span(), DeValue::Table(root.into_inner()));
-    let mut found: Vec<Diagnostic> = Vec::new();
-    let mut written: Vec<Written> = Vec::new();
+    let mut r = Recovery {
+        file,
+        doc: Spanned::new(root.span(), DeValue::Table(root.into_inner())),
+        found: Vec::new(),
+        written: Vec::new(),
+    };
     for _ in 0..MAX_ATTEMPTS {
-        let error = match deserialize_node::<T>(&doc) {
-            Ok(value) if found.is_empty() => return Ok(value),
+        let error = match deserialize_node::<T>(&r.doc) {
+            Ok(value) if r.found.is_empty() => return Ok(value),
             Ok(_) => break,
             Err(e) => e,
         };
-        if found.len() == MAX_ERRORS {
-            found.push(too_many(file));
+        if r.found.len() == MAX_ERRORS {
+            r.found.push(too_many(file));
             break;
         }
-        let message = error.message();
-        let Some(span) = error.span() else {
-            found.push(toml_diagnostic(file, &error));
+        if !r.get_past::<T>(&error) {
             break;
-        };
-        let removed = match named(message, "missing field `") {
-            Some(field) => {
-                let table = find_table(&doc, &span);
-                if table.is_none() || !written.contains(&(span.clone(), field.to_string())) {
-                    found.push(toml_diagnostic(file, &error));
-                }
-                // The table's other entries all deserialized (serde checks for missing fields
-                // last), so dropping the whole table leaves nothing in it unchecked.
-                table
-                    .filter(|path| !path.is_empty())
-                    .and_then(|path| remove(&mut doc, &path))
-            }
-            None => {
-                found.push(toml_diagnostic(file, &error));
-                innermost(&doc, &span).and_then(|path| remove(&mut doc, &path))
-            }
-        };
-        match removed {
-            Some(Removed::Field((table, key))) => {
-                let misspelt = named(message, "unknown field `") == Some(key.as_str());
-                if let Some(meant) = closest_expected(message).filter(|_| misspelt) {
-                    written.push((table.clone(), meant.to_string()));
-                }
-                written.push((table, key));
-            }
-            Some(Removed::Element) => {}
-            None => break,
         }
     }
+    let mut found = r.found;
     found.sort_by_key(|d| {
         d.span
             .as_ref()
             .map_or((usize::MAX, usize::MAX), |s| (s.start, s.end))
     });
     Err(found)
+}
+
+/// One file's problems as they are found, and its document as changed so far to get past them.
+struct Recovery<'f, 'i> {
+    /// The file, as shown to the user.
+    file: &'f str,
+    /// The parsed document, without the entries that failed and with placeholders for the
+    /// fields that were missing.
+    doc: Node<'i>,
+    /// The problems found.
+    found: Vec<Diagnostic>,
+    /// The fields removed that the user did write, or meant to.
+    written: Vec<Written>,
+}
+
+impl Recovery<'_, '_> {
+    /// Records `error` (unless it is a "missing field" only a removal caused) and changes the
+    /// document so that deserializing it again gets past the error; `false` when it cannot.
+    fn get_past<T: DeserializeOwned>(&mut self, error: &toml::de::Error) -> bool {
+        let message = error.message();
+        let Some(span) = error.span() else {
+            self.found.push(toml_diagnostic(self.file, error));
+            return false;
+        };
+        let removed = match named(message, "missing field `") {
+            Some(field) => match self.missing::<T>(error, &span, field) {
+                Ok(()) => return true,
+                Err(removed) => removed,
+            },
+            None => {
+                self.found.push(toml_diagnostic(self.file, error));
+                innermost(&self.doc, &span).and_then(|path| remove(&mut self.doc, &path))
+            }
+        };
+        match removed {
+            Some(Removed::Field((table, key))) => {
+                let misspelt = named(message, "unknown field `") == Some(key.as_str());
+                if let Some(meant) = closest_expected(message).filter(|_| misspelt) {
+                    self.written.push((table.clone(), meant.to_string()));
+                }
+                self.written.push((table, key));
+                true
+            }
+            Some(Removed::Element) => true,
+            None => false,
+        }
+    }
+
+    /// A "missing field" error of the table at `span`: one the user made is recorded and gets
+    /// a placeholder (`Ok`); otherwise, or when no placeholder fits, the whole table is removed
+    /// (`Err` with what was removed, `None` for the document itself, which cannot be).
+    fn missing<T: DeserializeOwned>(
+        &mut self,
+        error: &toml::de::Error,
+        span: &Range<usize>,
+        field: &str,
+    ) -> Result<(), Option<Removed>> {
+        let table = find_table(&self.doc, span);
+        let user_wrote = self.written.contains(&(span.clone(), field.to_string()));
+        if table.is_none() || !user_wrote {
+            self.found.push(toml_diagnostic(self.file, error));
+        }
+        let filled = table
+            .as_deref()
+            .filter(|_| !user_wrote)
+            .and_then(|path| fill::<T>(&self.doc, path, field));
+        if let Some(filled) = filled {
+            self.doc = filled;
+            return Ok(());
+        }
+        // The table's other entries all deserialized (serde checks for missing fields last),
+        // so dropping the whole table leaves nothing in it unchecked.
+        Err(table
+            .filter(|path| !path.is_empty())
+            .and_then(|path| remove(&mut self.doc, &path)))
+    }
+}
+
+/// A span no value of a file has: the placeholders of [`fill`] carry it, so that an error one of
+/// them causes is told from the file's own.
+const PLACEHOLDER: Range<usize> = usize::MAX - 1..usize::MAX;
+
+/// The document with a placeholder for the missing `field` of the table at `path`, so that the
+/// table's other missing fields and the rest of the file are checked too (serde names one
+/// missing field at a time): the first of `""`, `{}`, `[]`, `0` and `false` the field's type
+/// takes. `None` when it takes none of them.
+fn fill<'i, T: DeserializeOwned>(doc: &Node<'i>, path: &[Step], field: &str) -> Option<Node<'i>> {
+    let placeholders = [
+        DeValue::String("".into()),
+        DeValue::Table(DeTable::new()),
+        DeValue::Array(DeArray::new()),
+        DeValue::Integer(Default::default()),
+        DeValue::Boolean(false),
+    ];
+    placeholders.into_iter().find_map(|value| {
+        let mut filled = doc.clone();
+        let mut table = &mut filled;
+        for step in path {
+            table = child_mut(table, step)?;
+        }
+        let DeValue::Table(t) = table.get_mut() else {
+            return None;
+        };
+        let key = Spanned::new(PLACEHOLDER, field.to_string().into());
+        t.insert(key, Spanned::new(PLACEHOLDER, value));
+        match deserialize_node::<T>(&filled) {
+            Err(e) if e.span() == Some(PLACEHOLDER) => None,
+            _ => Some(filled),
+        }
+    })
 }
 
 /// Deserializes a (possibly pruned) document.
@@ -389,6 +474,31 @@ mod tests {
         // Not written at all, at the top: reported at the start of the file.
         let errs = errors::<ProjectFile>("code = \"1\"\nname = \"n\"\n");
         assert_eq!(errs, [(0..0, "missing field `fiscal_year`".to_string())]);
+    }
+
+    #[test]
+    fn every_missing_field_of_a_table_is_reported() {
+        // serde names one at a time; a placeholder of the right type lets the next one show.
+        let errs = errors::<ProjectFile>("code = \"1\"\n[[outcomes]]\nunit = \"人\"\nid = 7\n");
+        let messages: Vec<&str> = errs.iter().map(|e| e.1.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "missing field `fiscal_year`",
+                "missing field `name`",
+                "missing field `name`",
+                "invalid type: integer `7`, expected a string",
+            ],
+            "{errs:?}"
+        );
+        assert_eq!(errs[2].0, 11..23, "the outcome's header");
+        // In an inline table of an array, beside a wrong value of the same table.
+        let errs = errors::<MunicipalityFile>(
+            "name = \"n\"\nprefecture = \"p\"\ncode = \"1\"\nplans = [{ name = \"x\", start = true }]\n",
+        );
+        let messages: Vec<&str> = errs.iter().map(|e| e.1.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{errs:?}");
+        assert!(messages.contains(&"missing field `id`"), "{errs:?}");
     }
 
     #[test]
