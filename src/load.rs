@@ -23,6 +23,8 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod recover;
+
 /// The name of the site configuration file.
 pub const CONFIG_FILE: &str = "kohyo.toml";
 /// The name of a municipality's file inside its folder.
@@ -69,13 +71,13 @@ pub struct LoadedMunicipality {
 
 impl LoadedMunicipality {
     /// Files a parsed file where it belongs, or its problem in the report.
-    fn add(&mut self, parsed: Result<AnyFile, Diagnostic>, report: &mut Report) {
+    fn add(&mut self, parsed: FileResult, report: &mut Report) {
         match parsed {
             Ok(AnyFile::Municipality(p)) => self.file = Some(p),
             Ok(AnyFile::PlanNode(p)) => self.plan_nodes.push(p),
             Ok(AnyFile::Project(y, p)) => self.projects.push((y, p)),
             Ok(AnyFile::Action(y, p)) => self.actions.push((y, p)),
-            Err(d) => report.push(d),
+            Err(ds) => report.extend(ds),
         }
     }
 }
@@ -96,6 +98,9 @@ enum AnyFile {
     Project(u16, Parsed<ProjectFile>),
     Action(u16, Parsed<ActionFile>),
 }
+
+/// A content file parsed, or every problem that kept it from parsing.
+type FileResult = Result<AnyFile, Vec<Diagnostic>>;
 
 /// Reads and parses the site under `root`. Problems go into the returned report.
 pub fn load_site(root: &Path) -> (Loaded, Report) {
@@ -193,7 +198,7 @@ impl Reader {
     /// source, and every problem.
     pub fn load(&self, m: MuniFiles) -> (LoadedMunicipality, Report) {
         let mut report = Report::new();
-        let results: Vec<(Option<Source>, Result<AnyFile, Diagnostic>)> = m
+        let results: Vec<(Option<Source>, FileResult)> = m
             .files
             .par_iter()
             .map(|(path, kind)| read_and_parse(&self.root, path, *kind, self.max_bytes))
@@ -233,7 +238,7 @@ pub(crate) fn load_config(root: &Path) -> (Option<Parsed<SiteFile>>, u64, Report
                         body_sections: Vec::new(),
                     });
                 }
-                Err(d) => report.push(d),
+                Err(ds) => report.extend(ds),
             }
         }
         Err(d) => report.push(d.hint(format!(
@@ -264,7 +269,7 @@ pub(crate) struct LoadedFile {
     pub(crate) slug: String,
     /// Its text, when it could be read (diagnostics show lines and columns from it).
     pub(crate) source: Option<Source>,
-    parsed: Result<AnyFile, Diagnostic>,
+    parsed: FileResult,
 }
 
 impl LoadedFile {
@@ -299,13 +304,13 @@ fn read_and_parse(
     path: &Path,
     kind: Kind,
     max_bytes: u64,
-) -> (Option<Source>, Result<AnyFile, Diagnostic>) {
+) -> (Option<Source>, FileResult) {
     match read_source(root, path, max_bytes) {
         Ok(src) => {
             let parsed = parse_file(&src, kind);
             (Some(src), parsed)
         }
-        Err(d) => (None, Err(d)),
+        Err(d) => (None, Err(vec![d])),
     }
 }
 
@@ -510,10 +515,10 @@ fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Diagn
     })
 }
 
-fn parse_file(src: &Source, kind: Kind) -> Result<AnyFile, Diagnostic> {
+fn parse_file(src: &Source, kind: Kind) -> FileResult {
     let is_md = src.name.ends_with(".md");
     let (toml_text, body) = if is_md {
-        split_front_matter(&src.text).map_err(|d| d.in_file(&src.name))?
+        split_front_matter(&src.text).map_err(|d| vec![d.in_file(&src.name)])?
     } else {
         (src.text.to_string(), None)
     };
@@ -609,10 +614,12 @@ pub fn markdown_sections(body: &str) -> Vec<Section> {
     sections
 }
 
-/// Parses TOML into `T`, turning a parser error into a diagnostic with its span and, for an
-/// unknown field or value, the closest expected name as a hint.
-pub fn parse_toml<T: DeserializeOwned>(src: &Source, text: &str) -> Result<T, Diagnostic> {
-    toml::from_str::<T>(text).map_err(|e| toml_diagnostic(&src.name, &e))
+/// Parses TOML into `T`, turning parser errors into diagnostics with their spans and, for an
+/// unknown field or value, the closest expected name as a hint. A syntax error is the file's only
+/// error; on text that is valid TOML, every shape and type problem of the file is returned at
+/// once (at most 50, then a note saying there are more), sorted by position.
+pub fn parse_toml<T: DeserializeOwned>(src: &Source, text: &str) -> Result<T, Vec<Diagnostic>> {
+    recover::deserialize_all(&src.name, text)
 }
 
 fn toml_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
@@ -630,6 +637,12 @@ fn toml_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
 /// From serde's "unknown field `tagret`, expected one of `target`, …" builds
 /// "did you mean `target`?".
 fn did_you_mean(message: &str) -> Option<String> {
+    closest_expected(message).map(|name| format!("did you mean `{name}`?"))
+}
+
+/// The expected name closest to the unknown one of serde's "unknown field `tagret`, expected one
+/// of `target`, …" (or "unknown variant …"), when one is close enough.
+fn closest_expected(message: &str) -> Option<&str> {
     let what = ["unknown field `", "unknown variant `"]
         .iter()
         .find_map(|p| message.strip_prefix(p))?;
@@ -640,7 +653,7 @@ fn did_you_mean(message: &str) -> Option<String> {
         .map(|c| (strsim::normalized_damerau_levenshtein(given, c), *c))
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    Some(format!("did you mean `{}`?", best.1))
+    Some(best.1)
 }
 
 #[cfg(test)]

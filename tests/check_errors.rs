@@ -460,3 +460,79 @@ fn checking_one_municipality_at_a_time_reports_what_the_whole_site_does() {
     }
     assert!(checked > 20, "{checked}");
 }
+
+/// Asserts a case yields exactly these errors, in order: (location, part of the message, hint).
+fn assert_errors(case: &str, expected: &[(&str, &str, Option<&str>)]) {
+    let errs = errors(case);
+    assert_eq!(errs.len(), expected.len(), "{case}: {errs:#?}");
+    for ((loc, msg, hint), (want_loc, want_msg, want_hint)) in errs.iter().zip(expected) {
+        assert_eq!(loc, want_loc, "{case}: wrong location for {msg}");
+        assert!(msg.contains(want_msg), "{case}: {msg:?} lacks {want_msg:?}");
+        assert_eq!(hint.as_deref(), *want_hint, "{case}: hint of {msg}");
+    }
+}
+
+#[test]
+fn every_shape_problem_of_a_sheet_is_reported_in_one_run() {
+    // `name` is written with the wrong type and the activity's `name` is misspelt: neither may
+    // also show up as a "missing field" the user did not make.
+    assert_errors(
+        "many_problems",
+        &[
+            (
+                &format!("{PROJECT}:3:8"),
+                "invalid type: integer `101`, expected a string",
+                None,
+            ),
+            (
+                &format!("{PROJECT}:9:1"),
+                "unknown field `nmae`",
+                Some("did you mean `name`?"),
+            ),
+            (
+                &format!("{PROJECT}:16:13"),
+                "unknown variant `上昇`, expected one of `up`",
+                None,
+            ),
+            (
+                &format!("{PROJECT}:17:1"),
+                "unknown field `tagret`",
+                Some("did you mean `targets`?"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn every_shape_problem_of_front_matter_is_reported_at_the_lines_of_the_md_file() {
+    // `name` for `title` is no misspelling kohyo can tell, so the measure's missing `title` is
+    // reported too; `titel` is, so the item's `title` is not.
+    const ACTION: &str = "content/testcity/2024/actions/1-1.md";
+    assert_errors(
+        "many_problems_md",
+        &[
+            (
+                &format!("{ACTION}:4:1"),
+                "unknown field `titel`",
+                Some("did you mean `title`?"),
+            ),
+            (
+                &format!("{ACTION}:5:30"),
+                "unknown field `division`, expected `department` or `section`",
+                None,
+            ),
+            (
+                &format!("{ACTION}:14:30"),
+                "unknown field `yaer`",
+                Some("did you mean `year`?"),
+            ),
+            (&format!("{ACTION}:17:1"), "missing field `title`", None),
+            (
+                &format!("{ACTION}:18:1"),
+                "unknown field `name`, expected one of `title`",
+                None,
+            ),
+            (&format!("{ACTION}:20:12"), "unknown variant `完了`", None),
+        ],
+    );
+}
