@@ -208,6 +208,12 @@ pub mod routes {
         yeared(m, y, &["kpi"])
     }
 
+    /// `/{muni}/plan/`: the municipality's plans with their whole trees. No node page can stand
+    /// there: a node code is never empty.
+    pub fn plans(m: &Municipality) -> Route {
+        Route::dir(&[m.slug.as_str(), "plan"])
+    }
+
     /// `/{muni}/plan/{code}/`.
     pub fn plan_node(m: &Municipality, code: &str) -> Route {
         Route::dir(&[m.slug.as_str(), "plan", code])
@@ -295,6 +301,9 @@ impl Meta {
     /// Adds the municipality's navigation.
     pub fn with_muni_nav(mut self, cx: &PageCx<'_>, m: &Municipality) -> Meta {
         let mut links = vec![(format!("{}のトップ", m.name), routes::muni(m))];
+        if !m.plans.is_empty() {
+            links.push(("計画の体系".to_string(), routes::plans(m)));
+        }
         for y in m.fiscal_years().into_iter().rev() {
             links.push((y.long_label(), routes::year(m, y)));
         }
