@@ -16,7 +16,8 @@
 //! | `/{muni}/{fy}/actions/{slug}/` | an action item report (アクション項目) |
 //! | `/{muni}/{fy}/kpi/` | every indicator of the year in one table |
 //! | `/{muni}/projects/{code}/`, `/{muni}/actions/{slug}/`, `/{muni}/kpi/` | the latest year's page, with a canonical link to the yeared one |
-//! | `/{muni}/plan/{code}/` | a plan node (施策) |
+//! | `/{muni}/plan/` | 計画の体系: each plan's tree, every node with the sheets on it or beneath it counted |
+//! | `/{muni}/plan/{code}/` | a plan node (施策): its 目標指標 and roadmap, the sheets on it and, by child node, beneath it, with their 達成状況 |
 //! | `/legend/`, `/accessibility/`, `/404.html` | site pages |
 //! | `/sitemap.xml` | only when `kohyo.toml` sets `base_url`: a sitemap must list absolute URLs |
 
