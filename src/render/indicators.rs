@@ -276,8 +276,17 @@ pub fn counts<'a>(
     year: FiscalYear,
     config: &crate::model::AchievementConfig,
 ) -> Counts {
+    counts_each(indicators.into_iter().map(|i| (i, year)), config)
+}
+
+/// Counts the results of indicators, each in its own year (the sheets beneath a plan node, each
+/// in its latest year).
+pub fn counts_each<'a>(
+    indicators: impl IntoIterator<Item = (&'a Indicator, FiscalYear)>,
+    config: &crate::model::AchievementConfig,
+) -> Counts {
     let mut c = Counts::default();
-    for ind in indicators {
+    for (ind, year) in indicators {
         c.indicators += 1;
         match compute::assess(ind, year, config) {
             compute::Assessment::Assessed { achieved, .. } => {

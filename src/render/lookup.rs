@@ -44,6 +44,7 @@ pub(crate) fn job<'s>(site: &'s Site, route: &str) -> Option<Job<'s>> {
             let a = m.actions.iter().find(|(k, _)| k.slug() == slug)?.1;
             Some(Job::Action(m, a.values().last()?, true))
         }
+        ["plan"] => (!m.plans.is_empty()).then_some(Job::Plans(m)),
         ["plan", code] => m.plans.iter().find_map(|plan| {
             let node = *plan.find(code)?.last()?;
             Some(Job::PlanNode(m, plan, node))

@@ -18,7 +18,8 @@
 //! | `/{muni}/{fy}/actions/{slug}/` | an action item report (アクション項目) |
 //! | `/{muni}/{fy}/kpi/` | every indicator of the year in one table |
 //! | `/{muni}/projects/{code}/`, `/{muni}/actions/{slug}/`, `/{muni}/kpi/` | the latest year's page, with a canonical link to the yeared one |
-//! | `/{muni}/plan/{code}/` | a plan node (施策) |
+//! | `/{muni}/plan/` | 計画の体系: each plan's tree, every node with the sheets on it or beneath it counted |
+//! | `/{muni}/plan/{code}/` | a plan node (施策): its 目標指標 and roadmap, the sheets on it and, by child node, beneath it, with their 達成状況 |
 //! | `/legend/`, `/accessibility/`, `/404.html` | site pages |
 //! | `/sitemap.xml` | only when `kohyo.toml` sets `base_url`: a sitemap must list absolute URLs |
 
@@ -212,6 +213,12 @@ pub mod routes {
         yeared(m, y, &["kpi"])
     }
 
+    /// `/{muni}/plan/`: the municipality's plans with their whole trees. No node page can stand
+    /// there: a node code is never empty.
+    pub fn plans(m: &Municipality) -> Route {
+        Route::dir(&[m.slug.as_str(), "plan"])
+    }
+
     /// `/{muni}/plan/{code}/`.
     pub fn plan_node(m: &Municipality, code: &str) -> Route {
         Route::dir(&[m.slug.as_str(), "plan", code])
@@ -299,6 +306,9 @@ impl Meta {
     /// Adds the municipality's navigation.
     pub fn with_muni_nav(mut self, cx: &PageCx<'_>, m: &Municipality) -> Meta {
         let mut links = vec![(format!("{}のトップ", m.name), routes::muni(m))];
+        if !m.plans.is_empty() {
+            links.push(("計画の体系".to_string(), routes::plans(m)));
+        }
         for y in m.fiscal_years().into_iter().rev() {
             links.push((y.long_label(), routes::year(m, y)));
         }

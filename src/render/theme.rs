@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!("templates":
     "project.html",
     "action.html",
     "plan_node.html",
+    "plans.html",
     "kpi.html",
     "legend.html",
     "accessibility.html",

@@ -5,7 +5,9 @@ mod action;
 mod kpi;
 mod municipality;
 mod plan;
+mod plan_index;
 mod project;
+mod rollup;
 mod site;
 
 use super::display;
@@ -40,6 +42,8 @@ pub(crate) enum Job<'s> {
     Project(&'s Municipality, &'s Project, bool),
     /// An action item report; `alias` for the latest report's short route.
     Action(&'s Municipality, &'s Action, bool),
+    /// `/{muni}/plan/`, for a municipality with a plan.
+    Plans(&'s Municipality),
     /// `/{muni}/plan/{code}/`.
     PlanNode(&'s Municipality, &'s Plan, &'s PlanNode),
 }
@@ -68,6 +72,9 @@ pub(crate) fn jobs(site: &Site) -> Result<Vec<Job<'_>>> {
         for history in m.actions.values() {
             jobs.extend(history.values().map(|a| Job::Action(m, a, false)));
             jobs.extend(history.values().last().map(|a| Job::Action(m, a, true)));
+        }
+        if !m.plans.is_empty() {
+            jobs.push(Job::Plans(m));
         }
         for plan in &m.plans {
             for (_, node) in plan.nodes() {
@@ -106,6 +113,7 @@ impl Job<'_> {
             Job::Year(m, y) => municipality::year(site, theme, dl, m, y),
             Job::Kpi(m, y, alias) => kpi::page(site, theme, dl, m, y, alias),
             Job::Action(m, a, alias) => action::page(site, theme, dl, m, a, alias),
+            Job::Plans(m) => plan_index::page(site, theme, dl, m),
             Job::PlanNode(m, plan, node) => plan::page(site, theme, dl, m, plan, node),
         };
         page.map(|page| vec![page])
@@ -123,6 +131,7 @@ impl Job<'_> {
             Job::Kpi(m, y, false) => routes::kpi(m, Some(y)),
             Job::Project(m, p, _) => routes::project(m, Some(p.fiscal_year), &p.code),
             Job::Action(m, a, false) => routes::action(m, Some(a.fiscal_year), &a.key),
+            Job::Plans(m) => routes::plans(m),
             Job::PlanNode(m, _, n) => routes::plan_node(m, &n.code),
             Job::Kpi(_, _, true) | Job::Action(_, _, true) => {
                 return None;
@@ -253,6 +262,15 @@ pub(crate) struct SheetItem {
     owners: String,
     /// The one-line status.
     status: String,
+    /// The plan node the sheet is placed on, in lists of a node's descendants.
+    at: Option<Link>,
+}
+
+impl SheetItem {
+    /// The item, saying which plan node it is placed on.
+    fn placed_at(self, at: Option<Link>) -> SheetItem {
+        SheetItem { at, ..self }
+    }
 }
 
 /// A project in a list, with the results of its outcome indicators (all indicators when it has
@@ -278,6 +296,7 @@ fn project_item(cx: &PageCx<'_>, m: &Municipality, p: &Project) -> SheetItem {
         year: p.fiscal_year.long_label(),
         owners: owners_label(&p.owners),
         status: counts_line(label, &c),
+        at: None,
     }
 }
 
@@ -338,6 +357,7 @@ fn action_item(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> SheetItem {
         } else {
             parts.join("、")
         },
+        at: None,
     }
 }
 
@@ -352,22 +372,19 @@ pub(crate) struct YearLink {
     current: bool,
 }
 
-/// Every sheet of a municipality attached to a plan node (not its descendants), or with `None`
-/// to the plan without a node: each project's and action item's latest sheet.
-fn sheets_at(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, code: Option<&str>) -> Vec<SheetItem> {
-    let at = |r: &Option<PlanRef>| {
-        r.as_ref()
-            .is_some_and(|r| r.plan == plan.id && r.node.as_deref() == code)
-    };
-    let projects = m.projects.values().filter_map(|h| h.values().last());
-    let actions = m.actions.values().filter_map(|h| h.values().last());
-    projects
-        .filter(|p| at(&p.plan))
-        .map(|p| project_item(cx, m, p))
-        .chain(
-            actions
-                .filter(|a| at(&a.plan))
-                .map(|a| action_item(cx, m, a)),
-        )
-        .collect()
+/// 「33.3%（評価できた3指標のうち1指標が目標を達成）」, or that nothing could be assessed.
+fn share_text(counts: &indicators::Counts) -> String {
+    match &counts.share_achieved {
+        Some(s) => format!(
+            "{s}（評価できた{}指標のうち{}指標が目標を達成）",
+            counts.assessed, counts.achieved
+        ),
+        None => "評価できた指標がありません".into(),
+    }
+}
+
+/// A plan's period: 「令和3年度（2021年度）〜令和7年度（2025年度）」, when it states one.
+fn plan_period(plan: &Plan) -> Option<String> {
+    plan.period
+        .map(|(a, b)| format!("{}〜{}", a.long_label(), b.long_label()))
 }

@@ -1,8 +1,10 @@
 //! A municipality's index (plan tree, views by department and by 達成状況, headline counts, its
 //! years) and each fiscal year's index.
 
+use super::rollup::{self, Placed};
 use super::{
-    SheetItem, YearLink, action_item, here, muni_trail, node_title, project_item, sheets_at,
+    SheetItem, YearLink, action_item, here, muni_trail, node_title, plan_period, project_item,
+    share_text,
 };
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Plan, PlanNode, Site};
@@ -58,13 +60,7 @@ pub(crate) fn headline(cx: &PageCx<'_>, m: &Municipality) -> Option<Headline> {
     let held = indicators::of_year(m, year);
     let counts = indicators::counts(held.iter().map(|h| h.indicator), year, cx.achievement);
     let has_sheets = m.fiscal_years().contains(&year);
-    let share_text = match &counts.share_achieved {
-        Some(s) => format!(
-            "{s}（評価できた{}指標のうち{}指標が目標を達成）",
-            counts.assessed, counts.achieved
-        ),
-        None => "評価できた指標がありません".into(),
-    };
+    let share_text = share_text(&counts);
     Some(Headline {
         year: year.long_label(),
         year_href: has_sheets.then(|| cx.href(&routes::year(m, year))),
@@ -85,6 +81,8 @@ struct MuniPage {
     headline: Option<Headline>,
     years: Vec<YearRow>,
     plans: Vec<PlanTree>,
+    /// The plan overview (`/{muni}/plan/`).
+    plans_href: String,
     by_owner: Vec<OwnerGroup>,
     by_status: Vec<StatusGroup>,
     status_year: String,
@@ -142,15 +140,22 @@ struct StatusItem {
     rate: Option<String>,
 }
 
-fn tree(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, nodes: &[PlanNode]) -> Vec<TreeNode> {
+/// The nodes with the sheets placed on each (not its descendants).
+fn tree(
+    cx: &PageCx<'_>,
+    m: &Municipality,
+    plan: &Plan,
+    placed: &Placed<'_>,
+    nodes: &[PlanNode],
+) -> Vec<TreeNode> {
     nodes
         .iter()
         .map(|n| TreeNode {
             title: node_title(plan, n),
             href: cx.href(&routes::plan_node(m, &n.code)),
             indicators: n.indicators.len(),
-            sheets: sheets_at(cx, m, plan, Some(&n.code)),
-            children: tree(cx, m, plan, &n.children),
+            sheets: rollup::plain_items(cx, m, placed.at(Some(&n.code))),
+            children: tree(cx, m, plan, placed, &n.children),
         })
         .collect()
 }
@@ -158,15 +163,16 @@ fn tree(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, nodes: &[PlanNode]) -> V
 fn plan_trees(cx: &PageCx<'_>, m: &Municipality) -> Vec<PlanTree> {
     m.plans
         .iter()
-        .map(|p| PlanTree {
-            name: p.name.clone(),
-            part_of: p.part_of.clone(),
-            period: p
-                .period
-                .map(|(a, b)| format!("{}〜{}", a.long_label(), b.long_label())),
-            levels: p.levels.join(" → "),
-            nodes: tree(cx, m, p, &p.roots),
-            sheets: sheets_at(cx, m, p, None),
+        .map(|p| {
+            let placed = Placed::new(m, p);
+            PlanTree {
+                name: p.name.clone(),
+                part_of: p.part_of.clone(),
+                period: plan_period(p),
+                levels: p.levels.join(" → "),
+                nodes: tree(cx, m, p, &placed, &p.roots),
+                sheets: rollup::plain_items(cx, m, placed.at(None)),
+            }
         })
         .collect()
 }
@@ -295,6 +301,7 @@ pub(super) fn index(
         headline: headline(&cx, m),
         years,
         plans: plan_trees(&cx, m),
+        plans_href: cx.href(&routes::plans(m)),
         by_owner: by_owner(&sheets),
         by_status: status_year
             .map(|y| by_status(&cx, m, y))
@@ -340,13 +347,7 @@ pub(super) fn year(
     let cx = PageCx::new(site, routes::year(m, y));
     let held = indicators::of_year(m, y);
     let counts = indicators::counts(held.iter().map(|h| h.indicator), y, &m.achievement);
-    let share_text = match &counts.share_achieved {
-        Some(s) => format!(
-            "{s}（評価できた{}指標のうち{}指標が目標を達成）",
-            counts.assessed, counts.achieved
-        ),
-        None => "評価できた指標がありません".into(),
-    };
+    let share_text = share_text(&counts);
     let view = YearPage {
         muni: m.name.clone(),
         year: y.long_label(),

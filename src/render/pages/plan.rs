@@ -1,8 +1,10 @@
 //! A plan node page (施策の大綱, 基本施策, 分野施策, 取り組み …): narrative sections, children,
-//! 目標指標 with yearly actuals, the ロードマップ grouped by node, and the sheets placed here.
+//! 目標指標 with yearly actuals, the ロードマップ grouped by node, and the sheets placed on the node
+//! and beneath it, grouped by child node and summarised by 達成状況.
 
 use super::project::{SectionView, sections};
-use super::{PlanStep, SheetItem, here, muni_trail, node_title, plan_steps, sheets_at};
+use super::rollup::{self, Placed, Summary};
+use super::{PlanStep, SheetItem, here, muni_trail, node_title, plan_period, plan_steps};
 use crate::model::{CostTrend, Municipality, Plan, PlanNode, Site};
 use crate::render::html::ChartView;
 use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
@@ -28,6 +30,32 @@ struct PlanNodePage {
     charts: Vec<ChartView>,
     formulas: Vec<FormulaNote>,
     roadmap: Vec<RoadmapGroup>,
+    sheets: NodeSheets,
+}
+
+/// The sheets placed on a node and beneath it.
+#[derive(Serialize)]
+struct NodeSheets {
+    /// Their figures, when there is any sheet.
+    summary: Option<Summary>,
+    /// The sheets placed on the node itself.
+    direct: Vec<SheetItem>,
+    /// 「事務事業 1件」 for `direct`.
+    direct_count: String,
+    /// Per child node, in plan order, the sheets placed on it or beneath it.
+    groups: Vec<ChildGroup>,
+}
+
+/// A child node with the sheets placed on it or beneath it.
+#[derive(Serialize)]
+struct ChildGroup {
+    /// 「施策の目標 1 市民満足度の高い行財政運営を進める」.
+    title: String,
+    /// Its page.
+    href: String,
+    /// 「事務事業 2件」.
+    count: String,
+    /// The sheets, each saying which node it is placed on when that is below the child.
     sheets: Vec<SheetItem>,
 }
 
@@ -118,9 +146,7 @@ fn view(
     let (indicators, formulas) = indicator_table(cx, node);
     Ok(PlanNodePage {
         plan: plan.name.clone(),
-        period: plan
-            .period
-            .map(|(a, b)| format!("{}〜{}", a.long_label(), b.long_label())),
+        period: plan_period(plan),
         level: plan.level_name(depth).unwrap_or("").to_string(),
         code: node.code.clone(),
         title: node.title.clone(),
@@ -148,8 +174,43 @@ fn view(
             .collect(),
         formulas,
         roadmap: roadmap(cx, m, plan, node),
-        sheets: sheets_at(cx, m, plan, Some(&node.code)),
+        sheets: node_sheets(cx, m, plan, node),
     })
+}
+
+/// The sheets placed on a node, and per child those placed on it or beneath it.
+fn node_sheets(cx: &PageCx<'_>, m: &Municipality, plan: &Plan, node: &PlanNode) -> NodeSheets {
+    let placed = Placed::new(m, plan);
+    let beneath = placed.beneath(node);
+    let all = beneath.iter().map(|(_, s)| *s);
+    let here = placed.at(Some(&node.code));
+    NodeSheets {
+        summary: (!beneath.is_empty()).then(|| rollup::summary(cx, all)),
+        direct: rollup::plain_items(cx, m, here),
+        direct_count: rollup::count_label(rollup::tally([here])),
+        groups: node
+            .children
+            .iter()
+            .map(|child| {
+                let under = placed.beneath(child);
+                ChildGroup {
+                    title: node_title(plan, child),
+                    href: cx.href(&routes::plan_node(m, &child.code)),
+                    count: rollup::count_label(rollup::tally(under.iter().map(|(_, s)| *s))),
+                    sheets: under
+                        .iter()
+                        .flat_map(|(n, s)| {
+                            if n.code == child.code {
+                                rollup::plain_items(cx, m, s)
+                            } else {
+                                rollup::items_at(cx, m, plan, n, s)
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
 }
 
 /// The 目標指標 with a column per year they hold, assessed for the latest year with an actual.
@@ -188,6 +249,7 @@ pub(super) fn page(
     let view = view(&cx, m, plan, node, &path)?;
     let heading = node_title(plan, node);
     let mut trail = muni_trail(&cx, m, None);
+    trail.push(Link::new("計画の体系", cx.href(&routes::plans(m))));
     for ancestor in &path[..depth] {
         trail.push(Link::new(
             node_title(plan, ancestor),
