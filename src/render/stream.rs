@@ -3,7 +3,7 @@
 //! the sink as soon as it is rendered, so that no more than the pages in flight are ever held.
 
 use super::pages::{self, Job};
-use super::{Downloads, Rendered, charts, routes, theme::Theme, url::Route};
+use super::{Downloads, Rendered, charts, theme::Theme, url::Route};
 use crate::model::Site;
 use crate::output::{FileKind, Sink};
 use crate::progress::Progress;
@@ -26,7 +26,7 @@ impl<'s> Plan<'s> {
         let jobs = pages::jobs(site)?;
         let mut routes: Vec<Route> = Vec::with_capacity(jobs.len() * 5 / 4 + theme.statics.len());
         for job in &jobs {
-            job_routes(job, &mut routes);
+            job.routes(&mut routes);
         }
         if site.config.base_url.is_some() {
             routes.push(Route::file("sitemap.xml"));
@@ -102,28 +102,6 @@ pub fn render_into(
         files += 1;
     }
     Ok(RenderStats { files, ..stats })
-}
-
-/// The routes a job renders, as [`Job::render`] writes them.
-fn job_routes(job: &Job<'_>, out: &mut Vec<Route>) {
-    let route = match *job {
-        Job::Home => Route::root(),
-        Job::Legend => routes::legend(),
-        Job::Accessibility => routes::accessibility(),
-        Job::NotFound => Route::file("404.html"),
-        Job::Municipality(m) => routes::muni(m),
-        Job::Year(m, y) => routes::year(m, y),
-        Job::Kpi(m, y, alias) => routes::kpi(m, (!alias).then_some(y)),
-        Job::Project(m, p, with_latest) => {
-            if with_latest {
-                out.push(routes::project(m, None, &p.code));
-            }
-            routes::project(m, Some(p.fiscal_year), &p.code)
-        }
-        Job::Action(m, a, alias) => routes::action(m, (!alias).then_some(a.fiscal_year), &a.key),
-        Job::PlanNode(m, _, node) => routes::plan_node(m, &node.code),
-    };
-    out.push(route);
 }
 
 /// Two pages on one route would silently overwrite each other (a municipality folder named

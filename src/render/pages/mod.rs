@@ -119,6 +119,27 @@ impl Job<'_> {
         page.map(|page| vec![page])
     }
 
+    /// The routes the job renders, as [`Job::render`] writes them: its canonical route, or the
+    /// alias's, or both for a latest sheet (the build checks them all before writing).
+    pub(crate) fn routes(&self, out: &mut Vec<Route>) {
+        let route = match *self {
+            Job::NotFound => Route::file("404.html"),
+            Job::Kpi(m, _, true) => routes::kpi(m, None),
+            Job::Action(m, a, true) => routes::action(m, None, &a.key),
+            Job::Project(m, p, with_latest) => {
+                if with_latest {
+                    out.push(routes::project(m, None, &p.code));
+                }
+                routes::project(m, Some(p.fiscal_year), &p.code)
+            }
+            _ => match self.canonical_route() {
+                Some(r) => r,
+                None => return, // every job without a canonical route is matched above
+            },
+        };
+        out.push(route);
+    }
+
     /// The route a page is the canonical page of, for the sitemap (`None` for aliases and 404).
     fn canonical_route(&self) -> Option<Route> {
         Some(match *self {
