@@ -265,6 +265,11 @@ fn serves_the_built_pages_and_follows_edits() {
     assert!(broken.body.contains("<html lang=\"ja\">"));
     assert!(broken.body.contains(MARKER));
     assert_eq!(get(addr, "/").status, 500);
+    assert_eq!(get(addr, "/joso/2024/kpi.csv").status, 500);
+    // The theme's files do not depend on the content: served as they are.
+    let css = get(addr, "/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.head.contains("Content-Type: text/css"));
 
     // Fixing it brings the page back without a restart.
     save(&sheet, &edited);

@@ -157,14 +157,16 @@ impl State {
     /// The answer to a request for `route` (a site-relative route as [`Route`] writes them:
     /// `joso/2024/`, `style.css`).
     pub(crate) fn answer(&self, route: &str) -> Answer {
+        // The theme's static files do not depend on the content: served while the content has
+        // errors too, so that a page open in another tab keeps its look.
+        if let Some(bytes) = self.theme.as_ref().ok().and_then(|t| t.statics.get(route)) {
+            return file(200, route, Arc::new(bytes.clone()));
+        }
         let (errors, _, theme_failed) = self.counts();
         let theme = match &self.theme {
             Ok(theme) if errors == 0 && !theme_failed => theme,
             _ => return Answer::Broken(self.diagnostics(false)),
         };
-        if let Some(bytes) = theme.statics.get(route) {
-            return file(200, route, Arc::new(bytes.clone()));
-        }
         match self.page(theme, route) {
             Ok(Some(bytes)) => return file(200, route, bytes),
             Ok(None) => {}
