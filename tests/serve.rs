@@ -221,6 +221,37 @@ fn serves_the_built_pages_and_follows_edits() {
     });
     let year = get(addr, "/joso/2024/");
     assert!(year.body.contains("連携事業（改訂版）"));
+    // What the preview serves after the edit is what a build of the edited site writes: pages
+    // rendered with only the downloads they link exported, the sheet's own CSV exported alone,
+    // and the municipality's page and package files from its whole export.
+    let out2 = dir.path().join("out2");
+    kohyo::build::build(&root, Some(&out2)).1.unwrap();
+    for (target, file) in [
+        (PAGE, "joso/2024/projects/124/index.html"),
+        ("/joso/projects/124/", "joso/projects/124/index.html"),
+        ("/joso/2024/", "joso/2024/index.html"),
+        ("/joso/2024/kpi/", "joso/2024/kpi/index.html"),
+        (
+            "/joso/2024/projects/124/indicators.csv",
+            "joso/2024/projects/124/indicators.csv",
+        ),
+        ("/joso/2024/projects.csv", "joso/2024/projects.csv"),
+        ("/joso/", "joso/index.html"),
+        ("/joso/SHA256SUMS", "joso/SHA256SUMS"),
+        ("/joso/datapackage.json", "joso/datapackage.json"),
+    ] {
+        let got = get(addr, target);
+        assert_eq!(got.status, 200, "{target}");
+        let body = if file.ends_with(".html") {
+            without_script(&got.body)
+        } else {
+            got.body
+        };
+        assert!(
+            body == fs::read_to_string(out2.join(file)).unwrap(),
+            "{target} differs from the built {file}"
+        );
+    }
 
     // A syntax error shows on every page, with its file and line.
     save(&sheet, &format!("{edited}\nname = \n"));
@@ -234,6 +265,11 @@ fn serves_the_built_pages_and_follows_edits() {
     assert!(broken.body.contains("<html lang=\"ja\">"));
     assert!(broken.body.contains(MARKER));
     assert_eq!(get(addr, "/").status, 500);
+    assert_eq!(get(addr, "/joso/2024/kpi.csv").status, 500);
+    // The theme's files do not depend on the content: served as they are.
+    let css = get(addr, "/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.head.contains("Content-Type: text/css"));
 
     // Fixing it brings the page back without a restart.
     save(&sheet, &edited);

@@ -172,20 +172,43 @@ pub fn export_site(site: &Site, options: Options) -> Result<Export, ExportError>
     })
 }
 
-/// Exports one municipality of `site` into memory: its files (all under `{muni}/`) and the
-/// downloads of its pages. Nothing in it depends on another municipality, so `kohyo serve`
-/// exports only the one whose sheets changed.
+/// Which files of a municipality's export to make. `kohyo serve` makes only what the page asked
+/// for links, or the one file asked for: a sheet's page needs its own CSV, not the 500 others and
+/// the zip of them all.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'r> {
+    /// Every file, with README, data package, zip and checksums.
+    All,
+    /// The CSV files any of these pages links (with each file's other copy, as built), and the
+    /// downloads of those pages. Only [`Part::All`] makes the package files, which the
+    /// municipality's page links.
+    LinkedFrom(&'r [Route]),
+    /// The CSV file at this site path (`joso/2024/kpi.csv`, or its `-sjis.csv` copy), with its
+    /// other copy; nothing when the path is a package file or none at all.
+    File(&'r str),
+}
+
+/// Exports one municipality of `site`, or the [`Part`] of it asked for, into memory: its files
+/// (all under `{muni}/`) and the downloads of its pages. Nothing in it depends on another
+/// municipality, so `kohyo serve` exports only the one whose sheets changed. A file's bytes and
+/// its download link are the same whatever part is made.
 pub fn export_municipality(
     site: &Site,
     m: &Municipality,
     options: Options,
+    part: Part<'_>,
 ) -> Result<Export, ExportError> {
     let sink = Collected::default();
-    let exported = MuniExport::new(site, m, options, &sink).run()?;
+    let exported = MuniExport::new(site, m, options, &sink, part).run()?;
     Ok(Export {
         files: attachments(sink),
         downloads: exported.downloads,
     })
+}
+
+/// The path of a CSV file's Shift_JIS copy: `kpi.csv` → `kpi-sjis.csv`.
+fn sjis_path(csv: &str) -> String {
+    format!("{}-sjis.csv", csv.trim_end_matches(".csv"))
 }
 
 /// The files collected in memory, as attachments.
@@ -210,7 +233,7 @@ pub fn export_into(
     let parts = site
         .municipalities
         .par_iter()
-        .map(|m| MuniExport::new(site, m, options, sink).run())
+        .map(|m| MuniExport::new(site, m, options, sink, Part::All).run())
         .collect::<Result<Vec<Exported>, ExportError>>()?;
     let mut out = Exported::default();
     for part in parts {
@@ -238,6 +261,8 @@ struct MuniExport<'a> {
     m: &'a Municipality,
     options: Options,
     sink: &'a dyn Sink,
+    /// Which files to make.
+    part: Part<'a>,
     /// What was exported so far.
     out: Exported,
     /// Files under the municipality's folder, relative to it, with their SHA-256 (hex), for
@@ -248,6 +273,36 @@ struct MuniExport<'a> {
     schemas: BTreeMap<String, Vec<Column>>,
     kinds: BTreeMap<&'static str, readme::FileKind>,
 }
+
+/// A kind of CSV file as the README describes it: its key (ordering the README), the heading
+/// naming its files and what one row is.
+type KindText = (&'static str, &'static str, &'static str);
+
+const KPI_KIND: KindText = (
+    "1-kpi",
+    "kpi.csv・kpi-all-years.csv（指標一覧）",
+    "1指標の1報告年度（指標一覧のページの1行）",
+);
+const PROJECTS_KIND: KindText = (
+    "2-projects",
+    "projects.csv（事務事業一覧）",
+    "1事務事業シート",
+);
+const ACTIVITIES_KIND: KindText = (
+    "2-activities",
+    "activities.csv（活動別の予算額・決算額）",
+    "事務事業シートの1活動",
+);
+const ACTIONS_KIND: KindText = (
+    "2-actions",
+    "actions.csv（アクション項目の取組一覧）",
+    "アクション項目の1取組内容（取組内容のない項目は1行）。「取組期間（YYYY年度）」の列は計画期間の年度ごとに1列",
+);
+const SHEET_KIND: KindText = (
+    "3-sheet",
+    "projects/{シートコード}/indicators.csv・actions/{項目番号}/indicators.csv・plan/{施策コード}/indicators.csv（シートの指標）",
+    "シートの1指標の1年度（シートに目標値・実績値のある年度と、シートの報告年度）。年度ごとの値のない指標は年度を空欄にした1行",
+);
 
 /// Where a CSV goes and which pages link it.
 struct Placement {
@@ -261,6 +316,8 @@ struct Placement {
     pages: Links,
     /// The latest-year copy: its path and the pages linking it.
     latest: Option<(String, Links)>,
+    /// How the README describes the file, if it does.
+    kind: Option<KindText>,
 }
 
 /// Pages and the link text each shows.
@@ -272,12 +329,19 @@ fn links(routes: impl IntoIterator<Item = Route>, text: &str) -> Links {
 }
 
 impl<'a> MuniExport<'a> {
-    fn new(site: &'a Site, m: &'a Municipality, options: Options, sink: &'a dyn Sink) -> Self {
+    fn new(
+        site: &'a Site,
+        m: &'a Municipality,
+        options: Options,
+        sink: &'a dyn Sink,
+        part: Part<'a>,
+    ) -> Self {
         MuniExport {
             site,
             m,
             options,
             sink,
+            part,
             out: Exported::default(),
             files: Vec::new(),
             resources: Vec::new(),
@@ -339,10 +403,36 @@ impl<'a> MuniExport<'a> {
         }
     }
 
-    /// Writes a table as UTF-8 (and Shift_JIS when asked) where `at` says, and its latest copy.
-    fn add_csv(&mut self, table: &Table, at: Placement) -> Result<(), ExportError> {
+    /// Whether the part asked for has the CSV placed `at` (either copy).
+    fn wants(&self, at: &Placement) -> bool {
+        match self.part {
+            Part::All => true,
+            Part::LinkedFrom(pages) => at
+                .pages
+                .iter()
+                .chain(at.latest.iter().flat_map(|(_, links)| links))
+                .any(|(page, _)| pages.contains(page)),
+            Part::File(path) => std::iter::once(&at.rel)
+                .chain(at.latest.as_ref().map(|(rel, _)| rel))
+                .any(|rel| {
+                    let at = self.site_path(rel);
+                    path == at || path == sjis_path(&at)
+                }),
+        }
+    }
+
+    /// Writes the table `make` makes as UTF-8 (and Shift_JIS when asked) where `at` says, and
+    /// its latest copy; when the part asked for has it.
+    fn add_csv(&mut self, at: Placement, make: impl FnOnce() -> Table) -> Result<(), ExportError> {
+        if !self.wants(&at) {
+            return Ok(());
+        }
+        let table = make();
         if table.rows.is_empty() {
             return Ok(());
+        }
+        if let Some(kind) = at.kind {
+            self.kind(kind, table.columns.clone());
         }
         let utf8 = table.to_utf8().map_err(|e| self.table_error(&at.rel, e))?;
         let sjis = if self.options.shift_jis {
@@ -359,8 +449,7 @@ impl<'a> MuniExport<'a> {
         for (rel, pages) in places {
             self.add_file(&rel, &utf8, "CSV形式", &pages)?;
             if let Some(sjis) = &sjis {
-                let sjis_rel = format!("{}-sjis.csv", rel.trim_end_matches(".csv"));
-                self.add_file(&sjis_rel, sjis, "CSV形式・Shift_JIS", &pages)?;
+                self.add_file(&sjis_path(&rel), sjis, "CSV形式・Shift_JIS", &pages)?;
             }
         }
         let schema = format!("schemas/{}.json", at.schema);
@@ -376,7 +465,8 @@ impl<'a> MuniExport<'a> {
         Ok(())
     }
 
-    fn kind(&mut self, key: &'static str, heading: &str, row: &str, columns: Vec<Column>) {
+    /// Describes a kind of file in the README, with the columns of its first table.
+    fn kind(&mut self, (key, heading, row): KindText, columns: Vec<Column>) {
         self.kinds.entry(key).or_insert_with(|| readme::FileKind {
             heading: heading.to_string(),
             row: row.to_string(),
@@ -394,50 +484,34 @@ impl<'a> MuniExport<'a> {
         for plan in &m.plans {
             for (_, node) in plan.nodes() {
                 let route = routes::plan_node(m, &node.code);
-                let table = sheet::plan_node(m, plan, node);
-                self.add_sheet_kind(&table);
-                self.add_csv(
-                    &table,
-                    Placement {
-                        rel: format!("{}indicators.csv", self.rel(&route)),
-                        schema: "indicators".into(),
-                        title: format!(
-                            "{} {}の目標指標",
-                            plan.name,
-                            crate::render::indicators::node_title(plan, node)
-                        ),
-                        pages: links([route], "この施策の目標指標"),
-                        latest: None,
-                    },
-                )?;
+                let at = Placement {
+                    rel: format!("{}indicators.csv", self.rel(&route)),
+                    schema: "indicators".into(),
+                    title: format!(
+                        "{} {}の目標指標",
+                        plan.name,
+                        crate::render::indicators::node_title(plan, node)
+                    ),
+                    pages: links([route], "この施策の目標指標"),
+                    latest: None,
+                    kind: Some(SHEET_KIND),
+                };
+                self.add_csv(at, || sheet::plan_node(m, plan, node))?;
             }
         }
-        let all = kpi::all_years(m);
-        self.add_csv(
-            &all,
-            Placement {
-                rel: "kpi-all-years.csv".into(),
-                schema: "kpi".into(),
-                title: "全年度の指標一覧".into(),
-                pages: links([routes::muni(m)], "全年度の指標一覧"),
-                latest: None,
-            },
-        )?;
-        if !self.resources.is_empty() {
+        let at = Placement {
+            rel: "kpi-all-years.csv".into(),
+            schema: "kpi".into(),
+            title: "全年度の指標一覧".into(),
+            pages: links([routes::muni(m)], "全年度の指標一覧"),
+            latest: None,
+            kind: None,
+        };
+        self.add_csv(at, || kpi::all_years(m))?;
+        if !self.resources.is_empty() && matches!(self.part, Part::All) {
             self.package()?;
         }
         Ok(self.out)
-    }
-
-    fn add_sheet_kind(&mut self, table: &Table) {
-        if !table.rows.is_empty() {
-            self.kind(
-                "3-sheet",
-                "projects/{シートコード}/indicators.csv・actions/{項目番号}/indicators.csv・plan/{施策コード}/indicators.csv（シートの指標）",
-                "シートの1指標の1年度（シートに目標値・実績値のある年度と、シートの報告年度）。年度ごとの値のない指標は年度を空欄にした1行",
-                table.columns.clone(),
-            );
-        }
     }
 
     /// The files of one fiscal year.
@@ -455,128 +529,82 @@ impl<'a> MuniExport<'a> {
             is_latest.then(|| (name.to_string(), pages))
         };
 
-        let t = kpi::table(m, y);
-        if !t.rows.is_empty() {
-            self.kind(
-                "1-kpi",
-                "kpi.csv・kpi-all-years.csv（指標一覧）",
-                "1指標の1報告年度（指標一覧のページの1行）",
-                t.columns.clone(),
-            );
-        }
-        self.add_csv(
-            &t,
-            Placement {
-                rel: format!("{year_rel}kpi.csv"),
-                schema: "kpi".into(),
-                title: format!("{label}の指標一覧"),
-                pages: links([routes::kpi(m, Some(y)), year_page.clone()], "指標一覧"),
-                latest: latest(
-                    "kpi.csv",
-                    "指標一覧",
-                    links([routes::kpi(m, None)], "指標一覧"),
-                ),
-            },
-        )?;
-        let t = projects::table(m, y);
-        if !t.rows.is_empty() {
-            self.kind(
-                "2-projects",
-                "projects.csv（事務事業一覧）",
-                "1事務事業シート",
-                t.columns.clone(),
-            );
-        }
-        self.add_csv(
-            &t,
-            Placement {
-                rel: format!("{year_rel}projects.csv"),
-                schema: "projects".into(),
-                title: format!("{label}の事務事業一覧"),
-                pages: links([year_page.clone()], "事務事業一覧"),
-                latest: latest("projects.csv", "事務事業一覧", Vec::new()),
-            },
-        )?;
-        let t = projects::activities(m, y);
-        if !t.rows.is_empty() {
-            self.kind(
-                "2-activities",
-                "activities.csv（活動別の予算額・決算額）",
-                "事務事業シートの1活動",
-                t.columns.clone(),
-            );
-        }
-        self.add_csv(
-            &t,
-            Placement {
-                rel: format!("{year_rel}activities.csv"),
-                schema: "activities".into(),
-                title: format!("{label}の事務事業の活動別予算額・決算額"),
-                pages: links([year_page.clone()], "活動別の予算額・決算額"),
-                latest: latest("activities.csv", "活動別の予算額・決算額", Vec::new()),
-            },
-        )?;
-        let t = actions::table(m, y);
-        if !t.rows.is_empty() {
-            self.kind(
-                "2-actions",
-                "actions.csv（アクション項目の取組一覧）",
-                "アクション項目の1取組内容（取組内容のない項目は1行）。「取組期間（YYYY年度）」の列は計画期間の年度ごとに1列",
-                t.columns.clone(),
-            );
-        }
-        self.add_csv(
-            &t,
-            Placement {
-                rel: format!("{year_rel}actions.csv"),
-                schema: format!("actions-{y}"),
-                title: format!("{label}のアクション項目の取組一覧"),
-                pages: links([year_page.clone()], "アクション項目の取組一覧"),
-                latest: latest("actions.csv", "アクション項目の取組一覧", Vec::new()),
-            },
-        )?;
+        let at = Placement {
+            rel: format!("{year_rel}kpi.csv"),
+            schema: "kpi".into(),
+            title: format!("{label}の指標一覧"),
+            pages: links([routes::kpi(m, Some(y)), year_page.clone()], "指標一覧"),
+            latest: latest(
+                "kpi.csv",
+                "指標一覧",
+                links([routes::kpi(m, None)], "指標一覧"),
+            ),
+            kind: Some(KPI_KIND),
+        };
+        self.add_csv(at, || kpi::table(m, y))?;
+        let at = Placement {
+            rel: format!("{year_rel}projects.csv"),
+            schema: "projects".into(),
+            title: format!("{label}の事務事業一覧"),
+            pages: links([year_page.clone()], "事務事業一覧"),
+            latest: latest("projects.csv", "事務事業一覧", Vec::new()),
+            kind: Some(PROJECTS_KIND),
+        };
+        self.add_csv(at, || projects::table(m, y))?;
+        let at = Placement {
+            rel: format!("{year_rel}activities.csv"),
+            schema: "activities".into(),
+            title: format!("{label}の事務事業の活動別予算額・決算額"),
+            pages: links([year_page.clone()], "活動別の予算額・決算額"),
+            latest: latest("activities.csv", "活動別の予算額・決算額", Vec::new()),
+            kind: Some(ACTIVITIES_KIND),
+        };
+        self.add_csv(at, || projects::activities(m, y))?;
+        let at = Placement {
+            rel: format!("{year_rel}actions.csv"),
+            schema: format!("actions-{y}"),
+            title: format!("{label}のアクション項目の取組一覧"),
+            pages: links([year_page.clone()], "アクション項目の取組一覧"),
+            latest: latest("actions.csv", "アクション項目の取組一覧", Vec::new()),
+            kind: Some(ACTIONS_KIND),
+        };
+        self.add_csv(at, || actions::table(m, y))?;
 
         for (code, history) in &m.projects {
             let Some(p) = history.get(&y) else { continue };
             let is_last = history.keys().last() == Some(&y);
             let page = routes::project(m, Some(y), code);
             let alias = routes::project(m, None, code);
-            let table = sheet::project(m, p);
-            self.add_sheet_kind(&table);
-            self.add_csv(
-                &table,
-                Placement {
-                    rel: format!("{}indicators.csv", self.rel(&page)),
-                    schema: "indicators".into(),
-                    title: format!("{label} 事務事業「{}」の指標", p.name),
-                    pages: links([page], "この事務事業の指標"),
-                    latest: is_last.then(|| {
-                        let rel = format!("{}indicators.csv", self.rel(&alias));
-                        (rel, links([alias], "この事務事業の指標"))
-                    }),
-                },
-            )?;
+            let at = Placement {
+                rel: format!("{}indicators.csv", self.rel(&page)),
+                schema: "indicators".into(),
+                title: format!("{label} 事務事業「{}」の指標", p.name),
+                pages: links([page], "この事務事業の指標"),
+                latest: is_last.then(|| {
+                    let rel = format!("{}indicators.csv", self.rel(&alias));
+                    (rel, links([alias], "この事務事業の指標"))
+                }),
+                kind: Some(SHEET_KIND),
+            };
+            self.add_csv(at, || sheet::project(m, p))?;
         }
         for history in m.actions.values() {
             let Some(a) = history.get(&y) else { continue };
             let is_last = history.keys().last() == Some(&y);
             let page = routes::action(m, Some(y), &a.key);
             let alias = routes::action(m, None, &a.key);
-            let table = sheet::action(m, a);
-            self.add_sheet_kind(&table);
-            self.add_csv(
-                &table,
-                Placement {
-                    rel: format!("{}indicators.csv", self.rel(&page)),
-                    schema: "indicators".into(),
-                    title: format!("{label} アクション項目 {} {}のKPI", a.number, a.title),
-                    pages: links([page], "このアクション項目のKPI"),
-                    latest: is_last.then(|| {
-                        let rel = format!("{}indicators.csv", self.rel(&alias));
-                        (rel, links([alias], "このアクション項目のKPI"))
-                    }),
-                },
-            )?;
+            let at = Placement {
+                rel: format!("{}indicators.csv", self.rel(&page)),
+                schema: "indicators".into(),
+                title: format!("{label} アクション項目 {} {}のKPI", a.number, a.title),
+                pages: links([page], "このアクション項目のKPI"),
+                latest: is_last.then(|| {
+                    let rel = format!("{}indicators.csv", self.rel(&alias));
+                    (rel, links([alias], "このアクション項目のKPI"))
+                }),
+                kind: Some(SHEET_KIND),
+            };
+            self.add_csv(at, || sheet::action(m, a))?;
         }
         Ok(())
     }
@@ -673,6 +701,51 @@ mod tests {
         assert_eq!(size_label(1024 * 1024), "1024KB");
         assert_eq!(size_label(1024 * 1024 + 1), "1.1MB");
         assert_eq!(size_label(5 * 1024 * 1024), "5.0MB");
+    }
+
+    /// Each page's downloads and each CSV's bytes are the same whether the whole municipality is
+    /// exported or only what the page links or the file asked for; only the whole export makes
+    /// the package files.
+    #[test]
+    fn a_part_of_the_export_agrees_with_the_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, report) = crate::check(root);
+        let site = site.unwrap_or_else(|| panic!("{}", report.render(false)));
+        let options = Options { shift_jis: true };
+        let mut parts = 0;
+        for m in &site.municipalities {
+            let all = export_municipality(&site, m, options, Part::All).unwrap();
+            for (page, links) in &all.downloads {
+                let pages = [Route::file(page)];
+                let part = export_municipality(&site, m, options, Part::LinkedFrom(&pages));
+                let part = part.unwrap();
+                let want = if *page == routes::muni(m).as_str() {
+                    // Its package links need the whole export.
+                    let csv = |d: &&Download| d.path.ends_with(".csv");
+                    links.iter().filter(csv).cloned().collect()
+                } else {
+                    links.clone()
+                };
+                assert_eq!(part.downloads_for(&pages[0]), want, "/{page}");
+                parts += 1;
+            }
+            for f in &all.files {
+                let part = export_municipality(&site, m, options, Part::File(&f.path)).unwrap();
+                let found = part.files.iter().find(|g| g.path == f.path);
+                if f.path.ends_with(".csv") {
+                    assert!(found == Some(f), "{}", f.path);
+                    assert!(
+                        part.files.len() <= 4,
+                        "{}: {} files",
+                        f.path,
+                        part.files.len()
+                    );
+                } else {
+                    assert!(found.is_none(), "{}", f.path);
+                }
+            }
+        }
+        assert!(parts > 50, "{parts} pages");
     }
 
     #[test]

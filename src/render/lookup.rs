@@ -65,6 +65,19 @@ pub(crate) fn job<'s>(site: &'s Site, route: &str) -> Option<Job<'s>> {
     }
 }
 
+/// The pages the job for `route` renders, if the site has one: that route, and for a latest
+/// project sheet its other route too (one job renders both). `kohyo serve` exports the
+/// downloads these pages link.
+pub(crate) fn routes_of(site: &Site, route: &str) -> Option<Vec<Route>> {
+    Some(match job(site, route)? {
+        Job::Project(m, p, true) => vec![
+            super::routes::project(m, Some(p.fiscal_year), &p.code),
+            super::routes::project(m, None, &p.code),
+        ],
+        _ => vec![Route::file(route)],
+    })
+}
+
 /// Renders the page at `route` with the job that owns it: `None` when the site has no such page,
 /// else every page the job renders (a latest project sheet's job renders its short-route copy
 /// too), the asked one among them.
@@ -118,6 +131,14 @@ mod tests {
                 .iter()
                 .find(|r| r.route == file.route)
                 .unwrap_or_else(|| panic!("the job for /{route} does not render it"));
+            let said = routes_of(&site, route).unwrap();
+            for r in &rendered {
+                assert!(
+                    said.contains(&r.route),
+                    "/{route}: routes_of misses /{}",
+                    r.route.as_str()
+                );
+            }
             assert!(page.bytes == file.bytes, "/{route} differs");
             pages += 1;
         }

@@ -1,13 +1,14 @@
 //! What `kohyo serve` holds in memory between requests: the validated site, the compiled theme,
 //! every report, and the pages and data files rendered so far. A page is rendered when it is
-//! first asked for and kept until a change it depends on; a municipality's data files are
-//! exported once on the first request that needs them (its pages show their sizes).
+//! first asked for and kept until a change it depends on, with only the data files it links
+//! exported for it (it shows their sizes); a municipality's whole export (its zip, data package
+//! and checksums need every CSV) is made once, for its own page or a file only it has.
 
 use super::loader::{MuniResult, Reloaded};
 use crate::diagnostics::Report;
 use crate::export::{self, Export};
-use crate::model::{Config, Site};
-use crate::render::{Downloads, lookup, theme::Theme, url::Route};
+use crate::model::{Config, Municipality, Site};
+use crate::render::{Downloads, lookup, routes, theme::Theme, url::Route};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -23,7 +24,7 @@ pub(crate) struct State {
     muni_reports: BTreeMap<String, Report>,
     /// The compiled theme, or why it does not compile.
     theme: Result<Theme, String>,
-    /// Pages rendered so far, by route.
+    /// Pages rendered and data files exported so far, by route.
     pages: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     /// Each municipality's export, by slug.
     exports: Mutex<HashMap<String, ExportCell>>,
@@ -156,14 +157,16 @@ impl State {
     /// The answer to a request for `route` (a site-relative route as [`Route`] writes them:
     /// `joso/2024/`, `style.css`).
     pub(crate) fn answer(&self, route: &str) -> Answer {
+        // The theme's static files do not depend on the content: served while the content has
+        // errors too, so that a page open in another tab keeps its look.
+        if let Some(bytes) = self.theme.as_ref().ok().and_then(|t| t.statics.get(route)) {
+            return file(200, route, Arc::new(bytes.clone()));
+        }
         let (errors, _, theme_failed) = self.counts();
         let theme = match &self.theme {
             Ok(theme) if errors == 0 && !theme_failed => theme,
             _ => return Answer::Broken(self.diagnostics(false)),
         };
-        if let Some(bytes) = theme.statics.get(route) {
-            return file(200, route, Arc::new(bytes.clone()));
-        }
         match self.page(theme, route) {
             Ok(Some(bytes)) => return file(200, route, bytes),
             Ok(None) => {}
@@ -190,8 +193,11 @@ impl State {
         if let Some(bytes) = lock(&self.pages).get(route) {
             return Ok(Some(bytes.clone()));
         }
-        let export = match lookup::municipality_of(&self.site, route) {
-            Some(m) if lookup::job(&self.site, route).is_some() => Some(self.export(&m.slug)?),
+        let export = match (
+            lookup::municipality_of(&self.site, route),
+            lookup::routes_of(&self.site, route),
+        ) {
+            (Some(m), Some(pages)) => Some(self.downloads_of(m, pages)?),
             _ => None,
         };
         let none = Downloads::new();
@@ -211,36 +217,87 @@ impl State {
         Ok(found)
     }
 
-    /// A data file (CSV, zip, data package) of a municipality's export.
+    /// An export holding the downloads of `pages` (one job's) of municipality `m`: its whole
+    /// export when it is made already or the page is the municipality's own (which links the
+    /// zip of every CSV), else only the files those pages link.
+    fn downloads_of(&self, m: &Municipality, pages: Vec<Route>) -> anyhow::Result<Arc<Export>> {
+        if let Some(done) = self.export_done(&m.slug) {
+            return Ok(done);
+        }
+        if pages.contains(&routes::muni(m)) {
+            return self.export(&m.slug);
+        }
+        self.export_part(m, export::Part::LinkedFrom(&pages))
+    }
+
+    /// A data file (CSV, zip, data package) of a municipality's export: the one CSV alone when
+    /// the whole export is not made yet, else from the whole export. Kept like a page.
     fn data_file(&self, route: &str) -> anyhow::Result<Option<Arc<Vec<u8>>>> {
+        if let Some(bytes) = lock(&self.pages).get(route) {
+            return Ok(Some(bytes.clone()));
+        }
         let Some(m) = lookup::municipality_of(&self.site, route) else {
             return Ok(None);
         };
-        let export = self.export(&m.slug)?;
-        Ok(export
-            .files
-            .iter()
-            .find(|f| f.path == route)
-            .map(|f| Arc::new(f.bytes.clone())))
+        let find = |e: Arc<Export>| {
+            e.files
+                .iter()
+                .find(|f| f.path == route)
+                .map(|f| Arc::new(f.bytes.clone()))
+        };
+        let found = match self.export_done(&m.slug) {
+            Some(all) => find(all),
+            None => match find(self.export_part(m, export::Part::File(route))?) {
+                Some(bytes) => Some(bytes),
+                None => find(self.export(&m.slug)?),
+            },
+        };
+        if let Some(bytes) = &found {
+            lock(&self.pages).insert(route.to_string(), bytes.clone());
+        }
+        Ok(found)
     }
 
-    /// A municipality's export, computed on first use.
+    /// Part of a municipality's export, made now.
+    fn export_part(&self, m: &Municipality, part: export::Part<'_>) -> anyhow::Result<Arc<Export>> {
+        let options = self.export_options();
+        Ok(Arc::new(export::export_municipality(
+            &self.site, m, options, part,
+        )?))
+    }
+
+    fn export_options(&self) -> export::Options {
+        export::Options {
+            shift_jis: self.site.config.csv.shift_jis,
+        }
+    }
+
+    /// A municipality's whole export, if it is made already.
+    fn export_done(&self, slug: &str) -> Option<Arc<Export>> {
+        let cell = lock(&self.exports).get(slug)?.clone();
+        cell.get()?.as_ref().ok().cloned()
+    }
+
+    /// A municipality's whole export, computed on first use.
     fn export(&self, slug: &str) -> anyhow::Result<Arc<Export>> {
         let cell = lock(&self.exports)
             .entry(slug.to_string())
             .or_default()
             .clone();
-        let result = cell.get_or_init(|| {
-            let options = export::Options {
-                shift_jis: self.site.config.csv.shift_jis,
-            };
-            match self.site.municipalities.iter().find(|m| m.slug == slug) {
-                Some(m) => export::export_municipality(&self.site, m, options)
+        let result =
+            cell.get_or_init(
+                || match self.site.municipalities.iter().find(|m| m.slug == slug) {
+                    Some(m) => export::export_municipality(
+                        &self.site,
+                        m,
+                        self.export_options(),
+                        export::Part::All,
+                    )
                     .map(Arc::new)
                     .map_err(|e| e.to_string()),
-                None => Ok(Arc::default()),
-            }
-        });
+                    None => Ok(Arc::default()),
+                },
+            );
         result.clone().map_err(|e| anyhow::anyhow!(e))
     }
 }
