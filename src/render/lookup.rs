@@ -69,13 +69,9 @@ pub(crate) fn job<'s>(site: &'s Site, route: &str) -> Option<Job<'s>> {
 /// project sheet its other route too (one job renders both). `kohyo serve` exports the
 /// downloads these pages link.
 pub(crate) fn routes_of(site: &Site, route: &str) -> Option<Vec<Route>> {
-    Some(match job(site, route)? {
-        Job::Project(m, p, true) => vec![
-            super::routes::project(m, Some(p.fiscal_year), &p.code),
-            super::routes::project(m, None, &p.code),
-        ],
-        _ => vec![Route::file(route)],
-    })
+    let mut routes = Vec::new();
+    job(site, route)?.routes(&mut routes);
+    Some(routes)
 }
 
 /// Renders the page at `route` with the job that owns it: `None` when the site has no such page,
