@@ -95,14 +95,16 @@ pub struct Municipality {
 impl Municipality {
     /// Every fiscal year with at least one sheet, ascending.
     pub fn fiscal_years(&self) -> Vec<FiscalYear> {
-        let mut years: Vec<FiscalYear> = self
-            .projects
-            .values()
-            .flat_map(|h| h.keys().copied())
-            .chain(self.actions.values().flat_map(|h| h.keys().copied()))
-            .collect();
-        years.sort();
-        years.dedup();
+        // Pages ask for this often, and a municipality has many sheets but few years: a short
+        // list searched in place, rather than every sheet's year collected and sorted.
+        let mut years: Vec<FiscalYear> = Vec::new();
+        let all = self.projects.values().flat_map(|h| h.keys().copied());
+        for year in all.chain(self.actions.values().flat_map(|h| h.keys().copied())) {
+            if !years.contains(&year) {
+                years.push(year);
+            }
+        }
+        years.sort_unstable();
         years
     }
 

@@ -704,6 +704,11 @@ fn each_municipality_has_a_package_zip_and_checksums_over_its_files() {
                 assert!(!path.starts_with('/') && !path.contains(".."), "{path}");
                 let bytes = fs::read(dir.join(&path)).unwrap();
                 assert_eq!(r["bytes"].as_u64().unwrap() as usize, bytes.len());
+                assert_eq!(
+                    r["hash"].as_str().unwrap(),
+                    format!("sha256:{}", kohyo::export::datapackage::sha256_hex(&bytes)),
+                    "{path}: hash of its bytes"
+                );
                 assert!(dir.join(r["schema"].as_str().unwrap()).is_file());
                 (path, bytes)
             })

@@ -26,8 +26,10 @@ pub struct Resource<'a> {
     pub title: &'a str,
     /// Path of its Table Schema file, relative to the package: `schemas/kpi.json`.
     pub schema: &'a str,
-    /// The file's bytes (for size and hash).
+    /// The file's bytes (for its size).
     pub bytes: &'a [u8],
+    /// The SHA-256 of `bytes`, in hex.
+    pub sha256: &'a str,
 }
 
 /// A resource name as Frictionless requires (`^[-a-z0-9._/]+$`) from a path: ASCII letters are
@@ -83,10 +85,18 @@ pub fn dialect() -> Json {
 
 /// Hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes).into())
+}
+
+/// A SHA-256 in lower-case hex.
+pub fn hex(sha256: &[u8; 32]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in sha256 {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Pretty JSON ending in a newline.
@@ -127,7 +137,7 @@ pub fn descriptor(m: &Municipality, site_title: &str, resources: &[Resource<'_>]
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "bytes": r.bytes.len(),
-                "hash": format!("sha256:{}", sha256_hex(r.bytes)),
+                "hash": format!("sha256:{}", r.sha256),
                 "dialect": dialect(),
                 "schema": r.schema,
             })

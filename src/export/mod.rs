@@ -41,6 +41,7 @@ use crate::render::routes;
 use crate::render::url::Route;
 pub use crate::render::{Download, Downloads};
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use table::{Column, Table, TableError};
@@ -253,6 +254,8 @@ struct Resource {
     /// Path of the schema file relative to the package.
     schema: String,
     bytes: Vec<u8>,
+    /// The SHA-256 of `bytes`, in hex.
+    sha256: String,
 }
 
 /// The export of one municipality.
@@ -373,9 +376,22 @@ impl<'a> MuniExport<'a> {
         format: &str,
         pages: &[(Route, String)],
     ) -> Result<(), ExportError> {
+        self.add_hashed(rel, bytes, &Sha256::digest(bytes).into(), format, pages)
+    }
+
+    /// [`Self::add_file`] for bytes whose SHA-256 is known: a file is hashed once for the sink
+    /// (the manifest) and SHA256SUMS, however many places it is written to.
+    fn add_hashed(
+        &mut self,
+        rel: &str,
+        bytes: &[u8],
+        sha256: &[u8; 32],
+        format: &str,
+        pages: &[(Route, String)],
+    ) -> Result<(), ExportError> {
         let path = self.site_path(rel);
         self.sink
-            .put(FileKind::Data, &Route::file(&path), bytes)
+            .put_hashed(FileKind::Data, &Route::file(&path), bytes, sha256)
             .map_err(|e| ExportError {
                 path: path.clone(),
                 error: ExportErrorKind::Write(format!("{e:#}")),
@@ -387,8 +403,7 @@ impl<'a> MuniExport<'a> {
                 .or_default()
                 .push(download(title, format, &path, bytes.len()));
         }
-        self.files
-            .push((rel.to_string(), datapackage::sha256_hex(bytes)));
+        self.files.push((rel.to_string(), datapackage::hex(sha256)));
         self.out.files += 1;
         if rel.ends_with(".csv") {
             self.out.csv_files += 1;
@@ -444,12 +459,14 @@ impl<'a> MuniExport<'a> {
         } else {
             None
         };
+        let utf8_sha256: [u8; 32] = Sha256::digest(&utf8).into();
+        let sjis = sjis.map(|b| (Sha256::digest(&b).into(), b));
         let mut places = vec![(at.rel.clone(), at.pages.clone())];
         places.extend(at.latest.clone());
         for (rel, pages) in places {
-            self.add_file(&rel, &utf8, "CSV形式", &pages)?;
-            if let Some(sjis) = &sjis {
-                self.add_file(&sjis_path(&rel), sjis, "CSV形式・Shift_JIS", &pages)?;
+            self.add_hashed(&rel, &utf8, &utf8_sha256, "CSV形式", &pages)?;
+            if let Some((sha256, sjis)) = &sjis {
+                self.add_hashed(&sjis_path(&rel), sjis, sha256, "CSV形式・Shift_JIS", &pages)?;
             }
         }
         let schema = format!("schemas/{}.json", at.schema);
@@ -461,6 +478,7 @@ impl<'a> MuniExport<'a> {
             title: at.title,
             schema,
             bytes: utf8,
+            sha256: datapackage::hex(&utf8_sha256),
         });
         Ok(())
     }
@@ -637,6 +655,7 @@ impl<'a> MuniExport<'a> {
                 title: &r.title,
                 schema: &r.schema,
                 bytes: &r.bytes,
+                sha256: &r.sha256,
             })
             .collect();
         let package = datapackage::descriptor(m, &site.config.title, &resources);

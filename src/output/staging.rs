@@ -36,6 +36,19 @@ pub enum FileKind {
 pub trait Sink: Sync {
     /// Takes one file at `route`.
     fn put(&self, kind: FileKind, route: &Route, bytes: &[u8]) -> Result<()>;
+
+    /// Takes one file whose SHA-256 the caller has already computed (`sha256` must be the hash of
+    /// `bytes`), so that a sink which hashes what it takes need not hash it again.
+    fn put_hashed(
+        &self,
+        kind: FileKind,
+        route: &Route,
+        bytes: &[u8],
+        sha256: &[u8; 32],
+    ) -> Result<()> {
+        let _ = sha256;
+        self.put(kind, route, bytes)
+    }
 }
 
 /// A sink that keeps every file in memory, in the order they arrive.
@@ -211,6 +224,16 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, kind: FileKind, route: &Route, bytes: &[u8]) -> Result<()> {
+        self.put_hashed(kind, route, bytes, &Sha256::digest(bytes).into())
+    }
+
+    fn put_hashed(
+        &self,
+        kind: FileKind,
+        route: &Route,
+        bytes: &[u8],
+        sha256: &[u8; 32],
+    ) -> Result<()> {
         if let Some(n) = self.stall_after {
             if self.files.load(Ordering::SeqCst) >= n {
                 stall(n, &self.tmp);
@@ -218,7 +241,7 @@ impl Sink for Staging {
         }
         let rel = route.output_path();
         let name = relative_name(&rel);
-        self.take(kind, &name, &rel, Sha256::digest(bytes).into())?;
+        self.take(kind, &name, &rel, *sha256)?;
         let path = self.tmp.join(&rel);
         // Folders are created when a write first misses one: one call per file otherwise.
         let write = std::fs::write(&path, bytes).or_else(|e| match (e.kind(), path.parent()) {

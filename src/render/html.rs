@@ -13,6 +13,7 @@
 //! fragments, which are copied into the page as they are and never searched for placeholders.
 //! An empty fragment stays an empty string, so `{% if s.html %}` still tests for text.
 
+use memchr::memmem;
 use serde::{Serialize, Serializer};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -78,32 +79,34 @@ pub(crate) fn collect<T>(build: impl FnOnce() -> T) -> (T, Vec<Html>) {
 /// `page` with every placeholder replaced by its fragment. A placeholder may appear any number of
 /// times (a template may print a fragment twice or not at all); text that only looks like one (no
 /// such number) is left as it is.
-pub(crate) fn splice(page: String, parts: &[Html]) -> String {
+pub(crate) fn splice(page: Vec<u8>, parts: &[Html]) -> Vec<u8> {
     if parts.is_empty() {
         return page;
     }
     let extra: usize = parts.iter().map(|p| p.0.len()).sum();
-    let mut out = String::with_capacity(page.len() + extra);
-    let mut rest = page.as_str();
-    while let Some(at) = rest.find(MARKER_START) {
-        out.push_str(&rest[..at]);
+    let mut out = Vec::with_capacity(page.len() + extra);
+    let start = memmem::Finder::new(MARKER_START);
+    let mut rest = page.as_slice();
+    while let Some(at) = start.find(rest) {
+        out.extend_from_slice(&rest[..at]);
         let after = &rest[at + MARKER_START.len()..];
-        let part = after.split_once(MARKER_END).and_then(|(number, tail)| {
+        let part = memmem::find(after, MARKER_END.as_bytes()).and_then(|end| {
+            let number = std::str::from_utf8(&after[..end]).ok()?;
             let part = parts.get(number.parse::<usize>().ok()?)?;
-            Some((part, tail))
+            Some((part, &after[end + MARKER_END.len()..]))
         });
         match part {
             Some((part, tail)) => {
-                out.push_str(part.as_str());
+                out.extend_from_slice(part.as_str().as_bytes());
                 rest = tail;
             }
             None => {
-                out.push_str(MARKER_START);
+                out.extend_from_slice(MARKER_START.as_bytes());
                 rest = after;
             }
         }
     }
-    out.push_str(rest);
+    out.extend_from_slice(rest);
     out
 }
 
@@ -168,8 +171,8 @@ mod tests {
         let (_, parts) = collect(|| serde_json::to_value(view()).unwrap());
         let page = "x<!--kohyo:html:1-->y<!--kohyo:html:0--><!--kohyo:html:0-->z".to_string();
         assert_eq!(
-            splice(page, &parts),
-            "x<p>b <!--kohyo:html:0--></p>y<svg>a</svg><svg>a</svg>z"
+            splice(page.into_bytes(), &parts),
+            b"x<p>b <!--kohyo:html:0--></p>y<svg>a</svg><svg>a</svg>z"
         );
     }
 
@@ -182,7 +185,7 @@ mod tests {
             "<!--kohyo:html:0",
             "&lt;!--kohyo:html:0--&gt;",
         ] {
-            assert_eq!(splice(page.to_string(), &parts), page);
+            assert_eq!(splice(page.as_bytes().to_vec(), &parts), page.as_bytes());
         }
     }
 
@@ -191,6 +194,9 @@ mod tests {
         let escaped = crate::render::theme::escape("<!--kohyo:html:0-->");
         assert!(!escaped.contains(MARKER_START));
         let (_, parts) = collect(|| serde_json::to_value(view()).unwrap());
-        assert_eq!(splice(escaped.clone(), &parts), escaped);
+        assert_eq!(
+            splice(escaped.clone().into_bytes(), &parts),
+            escaped.as_bytes()
+        );
     }
 }

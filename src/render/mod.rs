@@ -343,6 +343,9 @@ struct SiteMeta<'a> {
     description: Option<&'a str>,
 }
 
+/// The first allocation for a page's templated text (before its HTML fragments are spliced in).
+const PAGE_CAPACITY: usize = 16 * 1024;
+
 /// Renders a template with a page's meta and view.
 pub(crate) fn render_template<T: Serialize>(
     theme: &Theme,
@@ -362,16 +365,22 @@ pub(crate) fn render_template<T: Serialize>(
     // Pre-rendered HTML (charts, Markdown) stays out of the context: see [`html`].
     let (context, fragments) = html::collect(|| tera::Context::from_serialize(&layout));
     let context = context.map_err(|e| anyhow!("{}: {}", cx.route.as_str(), error_chain(&e)))?;
-    let page = theme.tera.render(template, &context).map_err(|e| {
-        anyhow!(
-            "cannot render /{} with {template}: {}",
-            cx.route.as_str(),
-            error_chain(&e)
-        )
-    })?;
+    // Rendered as bytes, not as a `String`: `Tera::render` would check the whole page as UTF-8
+    // again (every piece Tera writes is already a `str`). Most pages' templated part fits here.
+    let mut page = Vec::with_capacity(PAGE_CAPACITY);
+    theme
+        .tera
+        .render_to(template, &context, &mut page)
+        .map_err(|e| {
+            anyhow!(
+                "cannot render /{} with {template}: {}",
+                cx.route.as_str(),
+                error_chain(&e)
+            )
+        })?;
     Ok(Rendered {
         route: cx.route.clone(),
-        bytes: html::splice(page, &fragments).into_bytes(),
+        bytes: html::splice(page, &fragments),
     })
 }
 
