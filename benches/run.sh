@@ -16,10 +16,9 @@
 # Environment:
 #   BENCH_RUNS=3        timed runs per measurement (hyperfine --runs); 1 from N = 100000 on
 #   BENCH_DISK=DIR      where the on-disk outputs go (default target/bench/out)
-#   BENCH_OUTPUTS="shm disk"   which outputs to measure. kohyo holds the whole site in memory
-#                       until it writes it (docs/performance.md), so at N = 100000 its peak RSS
-#                       (~13 GB) and a tmpfs output (~9 GB) do not fit in 24 GB together: measure
-#                       that size with BENCH_OUTPUTS=disk.
+#   BENCH_OUTPUTS="shm disk"   which outputs to measure. At N = 100000 a tmpfs output is about
+#                       6 GB and Hugo peaks near 11 GB: on a machine with less than 24 GB of
+#                       memory, measure that size with BENCH_OUTPUTS=disk.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
