@@ -2,14 +2,13 @@
 //! table holds every indicator with the right figures, pages are accessible in structure, links
 //! resolve, output is deterministic, and a failed build leaves the previous output untouched.
 
+mod common;
+
+use common::{copy_sample, sample_root};
 use kohyo::build::{BuildError, build};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn sample_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Builds the sample site into a fresh temporary folder.
 fn build_sample() -> (tempfile::TempDir, PathBuf) {
@@ -332,24 +331,6 @@ fn building_twice_gives_identical_output() {
     for (path, bytes) in &x {
         assert!(bytes == &y[path], "{} differs", path.display());
     }
-}
-
-/// Copies the sample's kohyo.toml and content/ into a fresh site root.
-fn copy_sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = sample_root();
-    fs::copy(src.join("kohyo.toml"), dir.path().join("kohyo.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(src.join("content")) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&src).unwrap();
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    dir
 }
 
 #[test]

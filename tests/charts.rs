@@ -2,6 +2,9 @@
 //! number of indicator charts on each page is exactly the number of the page's indicators that
 //! have a number, and the build needs no system font.
 
+mod common;
+
+use common::sample_root;
 use kohyo::chart::history;
 use kohyo::fiscal_year::FiscalYear;
 use kohyo::model::{Municipality, Site};
@@ -9,10 +12,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn sample_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn build_sample() -> (tempfile::TempDir, PathBuf, Site) {
     let dir = tempfile::tempdir().unwrap();

@@ -2,24 +2,13 @@
 //! the `file:line:column` it points at. Fixtures live in `tests/fixtures/invalid/{case}/` and
 //! overlay the valid site in `tests/fixtures/base/`.
 
+mod common;
+
+use common::copy_tree;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// Builds the base site with a case's files laid over it in a temp dir.

@@ -4,6 +4,9 @@
 //! neutralised while negative numbers stay numbers, the Shift_JIS option fails on characters
 //! CP932 lacks, and each municipality's package, zip and checksums cover its files.
 
+mod common;
+
+use common::{copy_sample, sample_root};
 use kohyo::compute;
 use kohyo::export::table::restore;
 use kohyo::fiscal_year::FiscalYear;
@@ -13,10 +16,6 @@ use kohyo::value::{Amount, Number, Value, Yen};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn sample_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Builds a site into a fresh temporary folder; the error text when the build fails.
 fn try_build(root: &Path) -> Result<(tempfile::TempDir, PathBuf), String> {
@@ -503,24 +502,6 @@ fn tenshutsu_reads_87_6_percent_not_achieved_as_on_the_page() {
             "{part} not on the page: {row_html}"
         );
     }
-}
-
-/// Copies the sample's kohyo.toml and content/ into a fresh site root.
-fn copy_sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = sample_root();
-    fs::copy(src.join("kohyo.toml"), dir.path().join("kohyo.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(src.join("content")) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&src).unwrap();
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    dir
 }
 
 /// Replaces the first `from` in a file of a copied site.

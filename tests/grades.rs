@@ -1,19 +1,10 @@
 //! 達成状況 grades are configurable per municipality: a municipality that sets S/A/B/C gets them on
 //! its pages, charts and CSVs, while the others keep the site's ◎○△×, and the legend shows both.
 
-use std::path::Path;
+mod common;
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+use common::copy_tree;
+use std::path::Path;
 
 #[test]
 fn a_municipality_with_its_own_grades_shows_them_everywhere() {

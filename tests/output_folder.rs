@@ -4,6 +4,9 @@
 //! the previous output byte for byte as it was; and neither `check` nor `build` changes anything
 //! outside the output folder — content least of all.
 
+mod common;
+
+use common::copy_sample_site;
 use kohyo::build::{BuildError, BuildOptions, build, build_with};
 use kohyo::output::{MANIFEST_FILE, Rule, TEST_STALL_ENV};
 use std::collections::BTreeMap;
@@ -11,29 +14,6 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-
-fn sample_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh temp folder holding a copy of the sample site in `site/`.
-fn copy_sample() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let src = sample_root();
-    fs::create_dir_all(&root).unwrap();
-    fs::copy(src.join("kohyo.toml"), root.join("kohyo.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(src.join("content")) {
-        let entry = entry.unwrap();
-        let to = root.join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    (dir, root)
-}
 
 /// Every entry under `dir` by relative path: a folder as `None`, a file as its SHA-256, a
 /// symlink as where it points.
@@ -76,7 +56,7 @@ fn forced() -> BuildOptions {
 
 #[test]
 fn the_site_folders_and_slash_are_refused_even_with_force() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     fs::create_dir_all(root.join("templates")).unwrap();
     #[cfg(unix)]
     {
@@ -156,7 +136,7 @@ fn the_site_folders_and_slash_are_refused_even_with_force() {
 
 #[test]
 fn the_home_folder_is_refused_by_the_command() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     let home = dir.path().join("home");
     fs::create_dir_all(home.join("Documents")).unwrap();
     fs::write(home.join("Documents/letter.txt"), "大切な文書").unwrap();
@@ -193,7 +173,7 @@ fn the_home_folder_is_refused_by_the_command() {
 
 #[test]
 fn a_folder_kohyo_did_not_write_is_refused_unless_forced() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     let out = dir.path().join("www");
     fs::create_dir_all(out.join("img")).unwrap();
     fs::write(out.join("index.html"), "<h1>市のトップページ</h1>").unwrap();
@@ -236,7 +216,7 @@ fn a_folder_kohyo_did_not_write_is_refused_unless_forced() {
 
 #[test]
 fn a_file_added_to_or_changed_in_kohyos_folder_is_refused_unless_forced() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     let out = dir.path().join("public");
     build(&root, Some(&out)).1.unwrap();
     build(&root, Some(&out))
@@ -285,7 +265,7 @@ fn a_file_added_to_or_changed_in_kohyos_folder_is_refused_unless_forced() {
 
 #[test]
 fn the_manifest_lists_every_file_with_its_hash_in_order() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     let out = dir.path().join("public");
     build(&root, Some(&out)).1.unwrap();
     let manifest = fs::read_to_string(out.join(MANIFEST_FILE)).unwrap();
@@ -354,7 +334,7 @@ fn stalled_build(root: &Path, out: &Path, n: usize) -> (KillOnDrop, String) {
 
 #[test]
 fn a_build_killed_mid_write_leaves_the_previous_output_intact() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     let out = dir.path().join("public");
     build(&root, Some(&out)).1.unwrap();
     // The next build differs in every page, so a partial swap could not go unnoticed.
@@ -411,7 +391,7 @@ fn a_build_killed_mid_write_leaves_the_previous_output_intact() {
 
 #[test]
 fn check_and_build_never_change_content_or_write_outside_the_output() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     // A theme override, a static file and an extra file in content/ are inputs too.
     fs::create_dir_all(root.join("static")).unwrap();
     fs::write(root.join("static/extra.css"), "p { color: #000 }").unwrap();

@@ -4,35 +4,19 @@
 //! exits with status 1 when its port is taken. The polling waits are generous timeouts, not
 //! timing assertions.
 
+mod common;
+
+use common::copy_sample_site;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PAGE: &str = "/joso/2024/projects/124/";
 const SHEET: &str = "content/joso/2024/projects/124.toml";
 const MARKER: &str = "kohyo-live-reload";
-
-/// A fresh temp folder holding a copy of the sample site in `site/`.
-fn copy_sample() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    fs::create_dir_all(&root).unwrap();
-    fs::copy(src.join("kohyo.toml"), root.join("kohyo.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(src.join("content")) {
-        let entry = entry.unwrap();
-        let to = root.join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    (dir, root)
-}
 
 /// The server process, killed when the test ends, whether it passed or not.
 struct Server {
@@ -148,7 +132,7 @@ fn save(path: &Path, text: &str) {
 
 #[test]
 fn serves_the_built_pages_and_follows_edits() {
-    let (dir, root) = copy_sample();
+    let (dir, root) = copy_sample_site();
     let out = dir.path().join("out");
     let (_, built) = kohyo::build::build(&root, Some(&out));
     built.unwrap();
@@ -294,7 +278,7 @@ fn serves_the_built_pages_and_follows_edits() {
 
 #[test]
 fn a_taken_port_is_a_startup_error() {
-    let (_dir, root) = copy_sample();
+    let (_dir, root) = copy_sample_site();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let out = kohyo()
