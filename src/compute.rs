@@ -303,7 +303,6 @@ pub fn grade<'g>(a: &Assessment, grades: &'g [Grade]) -> Option<&'g Grade> {
 mod tests {
     use super::*;
     use crate::model::{Entry, YearEntry};
-    use std::collections::BTreeMap;
 
     fn fy(y: i64) -> FiscalYear {
         FiscalYear::new(y).unwrap()
@@ -325,8 +324,8 @@ mod tests {
             kind: None,
             direction,
             baseline: None,
-            targets: BTreeMap::from([(fy(2024), e(target))]),
-            actuals: BTreeMap::from([(fy(2024), e(actual))]),
+            targets: crate::year_map::YearMap::from([(fy(2024), e(target))]),
+            actuals: crate::year_map::YearMap::from([(fy(2024), e(actual))]),
             final_target: None,
             method: None,
             tolerance_percent: None,

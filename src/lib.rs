@@ -25,6 +25,7 @@ pub mod segment;
 pub mod serve;
 pub mod validate;
 pub mod value;
+pub mod year_map;
 
 use diagnostics::Report;
 use model::Site;

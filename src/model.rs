@@ -7,6 +7,7 @@
 use crate::fiscal_year::FiscalYear;
 use crate::muni_code::MuniCode;
 use crate::value::{Amount, MoneyUnit, Value};
+use crate::year_map::YearMap;
 use std::collections::BTreeMap;
 
 pub use crate::format::{
@@ -87,9 +88,9 @@ pub struct Municipality {
     /// Plans, in the order the municipality lists them.
     pub plans: Vec<Plan>,
     /// Project sheets joined by code: code → fiscal year → sheet.
-    pub projects: BTreeMap<String, BTreeMap<FiscalYear, Project>>,
+    pub projects: BTreeMap<String, YearMap<Project>>,
     /// Action item reports joined by number: sort key → fiscal year → report.
-    pub actions: BTreeMap<ActionKey, BTreeMap<FiscalYear, Action>>,
+    pub actions: BTreeMap<ActionKey, YearMap<Action>>,
 }
 
 impl Municipality {
@@ -215,7 +216,7 @@ pub struct RoadmapRow {
     /// リーディングプロジェクト ★.
     pub leading: bool,
     /// Cost trend per year.
-    pub years: BTreeMap<FiscalYear, CostTrend>,
+    pub years: YearMap<CostTrend>,
 }
 
 /// A narrative section.
@@ -293,9 +294,9 @@ pub struct Indicator {
     /// 現状値.
     pub baseline: Option<YearEntry>,
     /// 目標値 per year. Years absent are not reported.
-    pub targets: BTreeMap<FiscalYear, Entry>,
+    pub targets: YearMap<Entry>,
     /// 実績値 per year. Years absent are not reported.
-    pub actuals: BTreeMap<FiscalYear, Entry>,
+    pub actuals: YearMap<Entry>,
     /// Final target with its own year.
     pub final_target: Option<YearEntry>,
     /// Per-indicator 達成率 method.
@@ -576,7 +577,7 @@ pub struct Measure {
     /// 取組の内容.
     pub title: String,
     /// Plan per year (検討/導入/実施 …).
-    pub schedule: BTreeMap<FiscalYear, String>,
+    pub schedule: YearMap<String>,
     /// 進捗状況.
     pub progress: Option<Progress>,
     /// 実施内容.

@@ -17,6 +17,7 @@ use crate::load::{Loaded, LoadedMunicipality, Parsed};
 use crate::model::*;
 use crate::muni_code::MuniCode;
 use crate::value::{Amount, MoneyUnit, Value, Yen};
+use crate::year_map::YearMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
@@ -746,7 +747,7 @@ fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let mut years = BTreeMap::new();
+            let mut years = YearMap::new();
             for (k, t) in &r.years {
                 if let Some(y) = cx.year_key(k, &format!("roadmap[{i}].years")) {
                     years.insert(y, *t);
@@ -789,8 +790,8 @@ fn entry(c: &Cell) -> Entry {
     }
 }
 
-fn year_cells(cells: &YearCells, field: &str, cx: &mut Ctx) -> BTreeMap<FiscalYear, Entry> {
-    let mut out = BTreeMap::new();
+fn year_cells(cells: &YearCells, field: &str, cx: &mut Ctx) -> YearMap<Entry> {
+    let mut out = YearMap::new();
     for (k, c) in cells {
         if let Some(y) = cx.year_key(k, field) {
             if out.insert(y, entry(c)).is_some() {
@@ -1416,7 +1417,7 @@ fn action(
     });
     let mut measures = Vec::new();
     for (i, m) in f.measures.iter().enumerate() {
-        let mut schedule = BTreeMap::new();
+        let mut schedule = YearMap::new();
         for (k, v) in &m.schedule {
             let field = format!("measures[{i}].schedule");
             if let Some(y) = cx.year_key(k, &field) {

@@ -14,7 +14,7 @@
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Indicator, Project};
 use crate::value::Amount;
-use std::collections::BTreeMap;
+use crate::year_map::YearMap;
 
 /// Joins the same indicator as reported by successive sheets (oldest first) into one.
 ///
@@ -54,14 +54,14 @@ pub fn join<'a>(sheets: impl IntoIterator<Item = &'a Indicator>) -> Option<Indic
 }
 
 /// The sheets of a history up to and including `upto`: what was published by that year's report.
-fn through<T>(history: &BTreeMap<FiscalYear, T>, upto: FiscalYear) -> impl Iterator<Item = &T> {
+fn through<T>(history: &YearMap<T>, upto: FiscalYear) -> impl Iterator<Item = &T> {
     history.range(..=upto).map(|(_, sheet)| sheet)
 }
 
 /// An output indicator of a project's activity, joined over the project's sheets up to `upto`
 /// by activity name and indicator id.
 pub fn output_indicator(
-    history: &BTreeMap<FiscalYear, Project>,
+    history: &YearMap<Project>,
     upto: FiscalYear,
     activity: &str,
     id: &str,
@@ -76,7 +76,7 @@ pub fn output_indicator(
 
 /// An outcome indicator of a project, joined over the project's sheets up to `upto` by id.
 pub fn outcome_indicator(
-    history: &BTreeMap<FiscalYear, Project>,
+    history: &YearMap<Project>,
     upto: FiscalYear,
     id: &str,
 ) -> Option<Indicator> {
@@ -84,7 +84,7 @@ pub fn outcome_indicator(
 }
 
 /// An action item's KPI, joined over its reports up to `upto`.
-pub fn action_kpi(history: &BTreeMap<FiscalYear, Action>, upto: FiscalYear) -> Option<Indicator> {
+pub fn action_kpi(history: &YearMap<Action>, upto: FiscalYear) -> Option<Indicator> {
     join(through(history, upto).filter_map(|a| a.goal.as_ref().and_then(|g| g.kpi.as_ref())))
 }
 
@@ -103,7 +103,7 @@ pub struct MoneyRow {
 /// (the total of its activities) when the history holds more than one year, else one row per
 /// activity of the sheet. Empty when neither gives more than one row: one bar pair needs no
 /// chart beside its table.
-pub fn money_rows(history: &BTreeMap<FiscalYear, Project>, upto: FiscalYear) -> Vec<MoneyRow> {
+pub fn money_rows(history: &YearMap<Project>, upto: FiscalYear) -> Vec<MoneyRow> {
     let sheets: Vec<&Project> = through(history, upto).collect();
     let rows: Vec<MoneyRow> = match sheets.as_slice() {
         [] => Vec::new(),
@@ -163,7 +163,7 @@ mod tests {
             kind: None,
             direction: Direction::Up,
             baseline: None,
-            targets: BTreeMap::new(),
+            targets: crate::year_map::YearMap::new(),
             actuals: actuals
                 .iter()
                 .map(|(y, v)| {

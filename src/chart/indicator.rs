@@ -15,6 +15,7 @@ use crate::compute::{self, Assessment, Unassessed};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{AchievementConfig, Indicator};
 use crate::value::Value;
+use crate::year_map::YearMap;
 use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -51,7 +52,7 @@ fn x_of(year: i32) -> i32 {
 /// The numbers of one series by year.
 type Points = BTreeMap<i32, f64>;
 
-fn numbers(cells: &BTreeMap<FiscalYear, crate::model::Entry>) -> Points {
+fn numbers(cells: &YearMap<crate::model::Entry>) -> Points {
     cells
         .iter()
         .filter_map(|(y, e)| Some((i32::from(y.year()), e.value.number()?.decimal().to_f64()?)))

@@ -90,13 +90,13 @@ mod tests {
     use crate::fiscal_year::FiscalYear;
     use crate::model::{AchievementConfig, Entry, Indicator, YearEntry};
     use crate::value::{Amount, MoneyUnit, Yen};
-    use std::collections::BTreeMap;
+    use crate::year_map::YearMap;
 
     fn fy(y: i64) -> FiscalYear {
         FiscalYear::new(y).unwrap()
     }
 
-    fn cells(list: &[(i64, &str)]) -> BTreeMap<FiscalYear, Entry> {
+    fn cells(list: &[(i64, &str)]) -> YearMap<Entry> {
         list.iter()
             .map(|(y, t)| {
                 (

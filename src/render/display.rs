@@ -289,7 +289,6 @@ mod tests {
     use super::*;
     use crate::model::{AchievementConfig, YearEntry};
     use crate::value::Yen;
-    use std::collections::BTreeMap;
 
     fn fy(y: i64) -> FiscalYear {
         FiscalYear::new(y).unwrap()
@@ -360,8 +359,8 @@ mod tests {
             kind: None,
             direction: Direction::Down,
             baseline: None,
-            targets: BTreeMap::new(),
-            actuals: BTreeMap::from([(
+            targets: crate::year_map::YearMap::new(),
+            actuals: crate::year_map::YearMap::from([(
                 fy(2024),
                 crate::model::Entry {
                     value: num("3083"),
