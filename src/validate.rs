@@ -6,6 +6,12 @@
 //! plan period), duplicate codes in one year, indicators (a direction; a unit when a value is a
 //! number), money (whole 円, no words) and cost totals (実質負担額 = 総事業費 − 特定財源);
 //! and, before all of these, the `[limits]` on what one file may hold ([`limits`]).
+//!
+//! A municipality is validated in three steps: its own files (`municipality.toml` and the plan
+//! files, which depend on each other), then each sheet on its own against them, then the
+//! sheets joined, the one check that looks across sheets (one sheet per code and fiscal year).
+//! `kohyo build` runs them in a row; `kohyo serve` keeps the first two steps' results and runs
+//! again only what a change touched.
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::fiscal_year::FiscalYear;
@@ -65,13 +71,77 @@ impl Validator {
 
     /// Validates one municipality, after leaving out its files over a `[limits]` count;
     /// `None` when it cannot be part of the site (its problems are in the report).
-    pub fn municipality(
+    ///
+    /// In three steps, which `kohyo serve` also takes one by one so that it can keep each
+    /// step's result: the municipality's own files (`context`), each sheet on its own
+    /// (`sheet`), and the sheets joined (`Context::add`).
+    pub fn municipality(&self, m: LoadedMunicipality, report: &mut Report) -> Option<Municipality> {
+        let plan_files: Vec<&Parsed<PlanNodeDef>> = m.plan_nodes.iter().collect();
+        let mut cx = self.context(&m.slug, m.has_file, m.file.as_ref(), &plan_files, report);
+        let projects = m.projects.iter().map(|(y, p)| Sheet::Project(*y, p));
+        let actions = m.actions.iter().map(|(y, a)| Sheet::Action(*y, a));
+        for sheet in projects.chain(actions) {
+            if let Some(checked) = self.sheet(cx.as_ref(), sheet, report) {
+                if let Some(cx) = cx.as_mut() {
+                    cx.add(checked, report);
+                }
+            }
+        }
+        cx.and_then(Context::finish)
+    }
+
+    /// Validates a municipality's own files, `municipality.toml` and its plan files (in walk
+    /// order): what each of its sheets is checked against. `None` when it has no
+    /// `municipality.toml` that can be read (`has_file` says whether one exists; when it does,
+    /// its problem is reported where it was read).
+    pub(crate) fn context(
         &self,
-        mut m: LoadedMunicipality,
+        slug: &str,
+        has_file: bool,
+        file: Option<&Parsed<MunicipalityFile>>,
+        plan_files: &[&Parsed<PlanNodeDef>],
         report: &mut Report,
-    ) -> Option<Municipality> {
-        limits::enforce(&mut m, &self.limits, report);
-        municipality(m, &self.config.achievement, report)
+    ) -> Option<Context> {
+        let file = file.filter(|f| limits::municipality_within(f, &self.limits, report));
+        let plan_files: Vec<&Parsed<PlanNodeDef>> = plan_files
+            .iter()
+            .copied()
+            .filter(|p| limits::plan_file_within(p, &self.limits, report))
+            .collect();
+        context(
+            slug,
+            has_file,
+            file,
+            &plan_files,
+            &self.config.achievement,
+            report,
+        )
+    }
+
+    /// Validates one sheet on its own against its municipality's `context` (`None`: the
+    /// municipality cannot be validated, and only the sheet's `[limits]` are checked). Checks
+    /// that look across sheets are [`Context::add`]'s.
+    pub(crate) fn sheet(
+        &self,
+        cx: Option<&Context>,
+        sheet: Sheet<'_>,
+        report: &mut Report,
+    ) -> Option<Checked> {
+        let method = self.config.achievement.method;
+        match sheet {
+            Sheet::Project(folder, p) => {
+                if !limits::project_within(p, &self.limits, report) {
+                    return None;
+                }
+                project(&cx?.muni, folder, p, method, report).map(Checked::Project)
+            }
+            Sheet::Action(folder, a) => {
+                if !limits::action_within(a, &self.limits, report) {
+                    return None;
+                }
+                action(&cx?.muni, folder, a, method, report).map(Checked::Action)
+            }
+        }
     }
 
     /// The validated site settings.
@@ -332,20 +402,67 @@ pub fn check_code(code: &str) -> Result<(), String> {
     crate::segment::check(code)
 }
 
-fn municipality(
-    m: LoadedMunicipality,
+/// A municipality's own files validated (`municipality.toml` and its plan files): the
+/// municipality with its plans, which its sheets are validated against one at a time
+/// ([`Validator::sheet`]) and then joined into ([`Context::add`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Context {
+    /// The municipality with its plans and plan nodes, and the sheets added so far.
+    muni: Municipality,
+    /// Whether its code is valid: with a bad one it never reaches the site.
+    code_ok: bool,
+}
+
+/// One sheet as loaded, borrowed, with the fiscal-year folder it stands in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sheet<'a> {
+    /// A project sheet (事務事業評価).
+    Project(u16, &'a Parsed<ProjectFile>),
+    /// An action item report (アクション項目).
+    Action(u16, &'a Parsed<ActionFile>),
+}
+
+/// One sheet validated on its own: what the model keeps of it.
+#[derive(Debug, Clone)]
+pub(crate) enum Checked {
+    /// A project sheet.
+    Project(Project),
+    /// An action item report.
+    Action(Action),
+}
+
+impl Context {
+    /// Adds a validated sheet, unless another sheet already holds its code (項目番号) in its
+    /// fiscal year: that one stays, and this one is reported.
+    pub(crate) fn add(&mut self, sheet: Checked, report: &mut Report) {
+        match sheet {
+            Checked::Project(p) => insert_project(&mut self.muni, p, report),
+            Checked::Action(a) => insert_action(&mut self.muni, a, report),
+        }
+    }
+
+    /// The municipality with the sheets added, when its code is valid.
+    pub(crate) fn finish(self) -> Option<Municipality> {
+        self.code_ok.then_some(self.muni)
+    }
+}
+
+fn context(
+    slug: &str,
+    has_file: bool,
+    file: Option<&Parsed<MunicipalityFile>>,
+    plan_files: &[&Parsed<PlanNodeDef>],
     site: &AchievementConfig,
     report: &mut Report,
-) -> Option<Municipality> {
+) -> Option<Context> {
     let method = site.method;
-    let Some(file) = m.file else {
-        if !m.has_file {
+    let Some(file) = file else {
+        if !has_file {
             report.push(
                 Diagnostic::error(format!(
-                    "content/{}/ has no municipality.toml, so its sheets belong to no municipality",
-                    m.slug
+                    "content/{slug}/ has no municipality.toml, so its sheets belong to no municipality"
                 ))
-                .in_file(&format!("content/{}", m.slug))
+                .in_file(&format!("content/{slug}"))
                 .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
             );
         }
@@ -357,7 +474,7 @@ fn municipality(
         ..
     } = file;
     let mut cx = Ctx {
-        file: &fname,
+        file: fname,
         report,
         method,
     };
@@ -375,7 +492,7 @@ fn municipality(
                 .set_hint("the municipality's own site, e.g. https://www.city.joso.lg.jp/");
         }
     }
-    let plans = plans(&f, &mut cx);
+    let plans = plans(f, &mut cx);
     let mut achievement = site.clone();
     if !f.grades.is_empty() {
         if let Some(g) = grades(&f.grades, "grades", &mut cx) {
@@ -386,7 +503,7 @@ fn municipality(
     // so that every problem shows in one run; the stand-in code is never output.
     let stand_in = "010006".parse::<MuniCode>().ok()?;
     let mut muni = Municipality {
-        slug: m.slug.clone(),
+        slug: slug.to_string(),
         name: f.name.clone(),
         prefecture: f.prefecture.clone(),
         code: code.unwrap_or(stand_in),
@@ -396,18 +513,11 @@ fn municipality(
         projects: BTreeMap::new(),
         actions: BTreeMap::new(),
     };
-    attach_plan_nodes(&mut muni, m.plan_nodes, method, report);
-    for (folder_year, p) in m.projects {
-        if let Some(project) = project(&muni, folder_year, p, method, report) {
-            insert_project(&mut muni, project, report);
-        }
-    }
-    for (folder_year, a) in m.actions {
-        if let Some(action) = action(&muni, folder_year, a, method, report) {
-            insert_action(&mut muni, action, report);
-        }
-    }
-    code.map(|_| muni)
+    attach_plan_nodes(&mut muni, plan_files, method, report);
+    Some(Context {
+        muni,
+        code_ok: code.is_some(),
+    })
 }
 
 fn plans(f: &MunicipalityFile, cx: &mut Ctx) -> Vec<Plan> {
@@ -510,7 +620,7 @@ struct PendingNode {
 
 fn attach_plan_nodes(
     muni: &mut Municipality,
-    files: Vec<Parsed<PlanNodeDef>>,
+    files: &[&Parsed<PlanNodeDef>],
     method: Method,
     report: &mut Report,
 ) {
@@ -534,8 +644,7 @@ fn attach_plan_nodes(
         let mut roadmap_refs = Vec::new();
         collect_roadmap_refs(&p.value, &mut roadmap_refs);
         let mut node = plan_node(&p.value, &mut cx, true);
-        let extra = p.body_sections;
-        node.sections.extend(extra);
+        node.sections.extend(p.body_sections.iter().cloned());
         pending.push(PendingNode {
             plan,
             parent: p.value.parent.clone(),
@@ -1145,7 +1254,7 @@ fn owners(defs: &[crate::format::OwnerDef], cx: &mut Ctx, span: Range<usize>) ->
 fn project(
     muni: &Municipality,
     folder: u16,
-    p: Parsed<ProjectFile>,
+    p: &Parsed<ProjectFile>,
     method: Method,
     report: &mut Report,
 ) -> Option<Project> {
@@ -1155,7 +1264,7 @@ fn project(
         body_sections,
     } = p;
     let mut cx = Ctx {
-        file: &file,
+        file,
         report,
         method,
     };
@@ -1251,7 +1360,7 @@ fn project(
     let owners = owners(&f.owners, &mut cx, f.code.span());
     let created = f.created.as_ref().and_then(|d| date(d, "created", &mut cx));
     let mut secs = sections(&f.sections);
-    secs.extend(body_sections);
+    secs.extend(body_sections.iter().cloned());
     Some(Project {
         fiscal_year: year?,
         code,
@@ -1370,7 +1479,7 @@ fn insert_project(muni: &mut Municipality, p: Project, report: &mut Report) {
 fn action(
     muni: &Municipality,
     folder: u16,
-    p: Parsed<ActionFile>,
+    p: &Parsed<ActionFile>,
     method: Method,
     report: &mut Report,
 ) -> Option<Action> {
@@ -1380,7 +1489,7 @@ fn action(
         body_sections,
     } = p;
     let mut cx = Ctx {
-        file: &file,
+        file,
         report,
         method,
     };
@@ -1455,7 +1564,7 @@ fn action(
     }
     let owners = owners(&f.owners, &mut cx, f.number.span());
     let mut secs = sections(&f.sections);
-    secs.extend(body_sections);
+    secs.extend(body_sections.iter().cloned());
     Some(Action {
         fiscal_year: year?,
         number,
