@@ -91,11 +91,16 @@ pub struct Loaded {
     pub municipalities: Vec<LoadedMunicipality>,
 }
 
+/// A content file parsed, as what its place says it is.
 #[derive(Debug, Clone)]
-enum AnyFile {
+pub(crate) enum AnyFile {
+    /// `municipality.toml`.
     Municipality(Parsed<MunicipalityFile>),
+    /// A plan file.
     PlanNode(Parsed<PlanNodeDef>),
+    /// A project sheet, with its fiscal-year folder.
     Project(u16, Parsed<ProjectFile>),
+    /// An action item report, with its fiscal-year folder.
     Action(u16, Parsed<ActionFile>),
 }
 
@@ -267,18 +272,17 @@ pub(crate) fn check_content_dir(root: &Path) -> Result<(), Diagnostic> {
 pub(crate) struct LoadedFile {
     /// The municipality folder the file stands in.
     pub(crate) slug: String,
+    /// What the file is, by where it stands (whether it parsed or not).
+    pub(crate) kind: Kind,
     /// Its text, when it could be read (diagnostics show lines and columns from it).
     pub(crate) source: Option<Source>,
     parsed: FileResult,
 }
 
 impl LoadedFile {
-    /// Adds the parsed file to its municipality, or its problem to `report`.
-    pub(crate) fn add_to(&self, m: &mut LoadedMunicipality, report: &mut Report) {
-        if let Some(src) = &self.source {
-            report.add_source(src.clone());
-        }
-        m.add(self.parsed.clone(), report);
+    /// The parsed file, or every problem that kept it from parsing.
+    pub(crate) fn parsed(&self) -> Result<&AnyFile, &[Diagnostic]> {
+        self.parsed.as_ref().map_err(Vec::as_slice)
     }
 }
 
@@ -293,6 +297,7 @@ pub(crate) fn load_file(
     let (source, parsed) = read_and_parse(root, path, kind, max_bytes);
     LoadedFile {
         slug: slug.to_string(),
+        kind,
         source,
         parsed,
     }

@@ -1,14 +1,22 @@
 //! The incremental half of `kohyo serve`: every content file's parse is kept, so that a change
 //! re-reads only the files that changed and re-validates only the municipality they belong to
 //! (no check looks across municipalities; see [`Validator::municipality`]).
+//!
+//! Within a municipality, validation is kept in two parts, each with the versions of the files
+//! it came from: the municipality's own files (`municipality.toml` and its plan files: its
+//! [`Context`]) and each sheet on its own. A reload validates again only the sheets read again,
+//! or all of them when the context's files changed (sheets are checked against its plans); it
+//! then joins the kept sheets ([`Context::add`]: one sheet per code and year), which is cheap.
 
 use crate::diagnostics::{Diagnostic, Report};
-use crate::load::{self, LoadedFile, LoadedMunicipality};
+use crate::load::{self, AnyFile, Kind, LoadedFile};
 use crate::model::{Config, Municipality};
-use crate::validate::Validator;
+use crate::validate::{Checked, Context, Sheet, Validator};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One municipality validated: its model when it has no error, and its report.
 pub(crate) struct MuniResult {
@@ -45,11 +53,49 @@ pub(crate) struct Loader {
     max_bytes: u64,
     /// Every content file read, by path. Hashed: comparing paths (component by component) made
     /// a sorted map's look-ups the largest cost of a one-sheet reload at 10,000 sheets.
-    files: HashMap<PathBuf, LoadedFile>,
+    files: HashMap<PathBuf, Kept>,
     /// The content files of each municipality, in walk order.
     walked: BTreeMap<String, Vec<PathBuf>>,
     /// Problems found while walking each municipality's folder (misplaced files).
     walk_diags: BTreeMap<String, Vec<Diagnostic>>,
+    /// Each municipality's own files validated, by slug.
+    contexts: HashMap<String, KeptContext>,
+    /// Numbers every read of a file and every validation of a context, so that what was
+    /// validated from them can tell whether they are still the same.
+    versions: AtomicU64,
+}
+
+/// A content file as kept between reloads: read again, it is replaced, with all that was
+/// validated from it.
+struct Kept {
+    file: LoadedFile,
+    /// This read of the file (unique).
+    version: u64,
+    /// The sheet validated on its own (sheets only), while its context stays the same.
+    checked: Mutex<Option<KeptSheet>>,
+}
+
+/// A sheet validated on its own.
+struct KeptSheet {
+    /// The [`KeptContext::version`] it was validated against.
+    context: u64,
+    /// Its problems.
+    diagnostics: Vec<Diagnostic>,
+    /// What the model keeps of it, when it has no error.
+    checked: Option<Checked>,
+}
+
+/// A municipality's own files validated.
+struct KeptContext {
+    /// The versions of the files it was validated from (`municipality.toml` and the plan
+    /// files, in walk order).
+    from: Vec<u64>,
+    /// This validation (unique).
+    version: u64,
+    /// Its problems.
+    diagnostics: Vec<Diagnostic>,
+    /// The municipality to validate sheets against, when it has a `municipality.toml`.
+    context: Option<Context>,
 }
 
 impl Loader {
@@ -63,6 +109,8 @@ impl Loader {
             files: HashMap::new(),
             walked: BTreeMap::new(),
             walk_diags: BTreeMap::new(),
+            contexts: HashMap::new(),
+            versions: AtomicU64::new(0),
         }
     }
 
@@ -75,6 +123,7 @@ impl Loader {
             || changed.contains(&self.root.join(load::CONFIG_FILE));
         if config_changed {
             self.files.clear();
+            self.contexts.clear();
         }
         self.max_bytes = max_bytes;
         let validator = Validator::new(config.as_ref(), &mut report);
@@ -109,6 +158,7 @@ impl Loader {
                 self.read(files, changed, None);
             }
         }
+        self.contexts.retain(|slug, _| slugs.contains(slug));
         let munis = self.validate(slugs);
         Reloaded::All {
             config: site_config,
@@ -133,7 +183,7 @@ impl Loader {
             self.walked.insert(slug.to_string(), paths);
             self.read(files, changed, Some(slug));
         } else {
-            self.files.retain(|_, f| f.slug != slug);
+            self.files.retain(|_, f| f.file.slug != slug);
         }
         Reloaded::Some(self.validate(BTreeSet::from([slug.to_string()])))
     }
@@ -147,57 +197,161 @@ impl Loader {
         changed: &BTreeSet<PathBuf>,
         scope: Option<&str>,
     ) {
-        let walked: std::collections::HashSet<&PathBuf> = files.iter().map(|(p, _, _)| p).collect();
+        let walked: HashSet<&PathBuf> = files.iter().map(|(p, _, _)| p).collect();
         self.files
-            .retain(|p, f| scope.is_some_and(|s| s != f.slug) || walked.contains(p));
+            .retain(|p, f| scope.is_some_and(|s| s != f.file.slug) || walked.contains(p));
         let (root, max_bytes) = (&self.root, self.max_bytes);
         let fresh: Vec<(PathBuf, LoadedFile)> = files
             .par_iter()
             .filter(|(p, _, _)| changed.contains(p) || !self.files.contains_key(p))
             .map(|(p, slug, kind)| (p.clone(), load::load_file(root, p, slug, *kind, max_bytes)))
             .collect();
-        self.files.extend(fresh);
+        for (path, file) in fresh {
+            let kept = Kept {
+                file,
+                version: self.next_version(),
+                checked: Mutex::new(None),
+            };
+            self.files.insert(path, kept);
+        }
     }
 
-    /// Validates municipalities from the parsed files kept (in parallel).
-    fn validate(&self, slugs: BTreeSet<String>) -> Vec<MuniResult> {
-        let validator = self.validator.as_ref();
-        slugs
-            .into_par_iter()
+    fn next_version(&self) -> u64 {
+        self.versions.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Validates municipalities from the parsed files kept (in parallel), again only where
+    /// what they were validated from changed.
+    fn validate(&mut self, slugs: BTreeSet<String>) -> Vec<MuniResult> {
+        let jobs: Vec<(String, Option<KeptContext>)> = slugs
+            .into_iter()
             .map(|slug| {
-                let mut report = Report::new();
-                report.extend(self.walk_diags.get(&slug).cloned().unwrap_or_default());
-                let paths = self.walked.get(&slug).map_or(&[][..], Vec::as_slice);
-                if paths.is_empty() && report.error_count() == 0 {
-                    // The folder is gone, or holds nothing kohyo reads.
-                    return MuniResult {
-                        slug,
-                        model: None,
-                        report,
-                    };
-                }
-                let mut m = LoadedMunicipality {
-                    slug: slug.clone(),
-                    ..LoadedMunicipality::default()
-                };
-                for f in paths.iter().filter_map(|p| self.files.get(p)) {
-                    f.add_to(&mut m, &mut report);
-                }
-                let own_file = self
-                    .root
-                    .join("content")
-                    .join(&slug)
-                    .join(load::MUNICIPALITY_FILE);
-                m.has_file = paths.contains(&own_file);
-                let model = validator.and_then(|v| v.municipality(m, &mut report));
-                let model = if report.has_errors() { None } else { model };
-                MuniResult {
-                    slug,
-                    model,
-                    report,
-                }
+                let kept = self.contexts.remove(&slug);
+                (slug, kept)
             })
-            .collect()
+            .collect();
+        let this = &*self;
+        let done: Vec<(MuniResult, Option<KeptContext>)> = jobs
+            .into_par_iter()
+            .map(|(slug, kept)| this.validate_one(slug, kept))
+            .collect();
+        let mut out = Vec::with_capacity(done.len());
+        for (result, kept) in done {
+            if let Some(kept) = kept {
+                self.contexts.insert(result.slug.clone(), kept);
+            }
+            out.push(result);
+        }
+        out
+    }
+
+    /// Validates one municipality: its context (kept when its files are the same), each sheet
+    /// (kept when it and the context are the same), then the sheets joined.
+    fn validate_one(
+        &self,
+        slug: String,
+        kept: Option<KeptContext>,
+    ) -> (MuniResult, Option<KeptContext>) {
+        let mut report = Report::new();
+        report.extend(self.walk_diags.get(&slug).cloned().unwrap_or_default());
+        let paths = self.walked.get(&slug).map_or(&[][..], Vec::as_slice);
+        let validator = match &self.validator {
+            Some(v) if !paths.is_empty() || report.error_count() > 0 => v,
+            // The folder is gone, or holds nothing kohyo reads.
+            _ => {
+                let model = None;
+                return (
+                    MuniResult {
+                        slug,
+                        model,
+                        report,
+                    },
+                    None,
+                );
+            }
+        };
+        let files: Vec<&Kept> = paths.iter().filter_map(|p| self.files.get(p)).collect();
+        let cx = self.context_of(validator, &slug, &files, kept);
+        report.extend(cx.diagnostics.iter().cloned());
+        let mut model = cx.context.clone();
+        for f in &files {
+            let sheet = match f.file.parsed() {
+                Err(problems) => {
+                    report.extend(problems.iter().cloned());
+                    continue;
+                }
+                Ok(AnyFile::Project(folder, p)) => Sheet::Project(*folder, p),
+                Ok(AnyFile::Action(folder, a)) => Sheet::Action(*folder, a),
+                Ok(AnyFile::Municipality(_) | AnyFile::PlanNode(_)) => continue,
+            };
+            let mut slot = lock(&f.checked);
+            let kept = match slot.take() {
+                Some(k) if k.context == cx.version => k,
+                _ => {
+                    let mut own = Report::new();
+                    let checked = validator.sheet(cx.context.as_ref(), sheet, &mut own);
+                    KeptSheet {
+                        context: cx.version,
+                        diagnostics: own.sorted().into_iter().cloned().collect(),
+                        checked,
+                    }
+                }
+            };
+            report.extend(kept.diagnostics.iter().cloned());
+            if let (Some(model), Some(checked)) = (model.as_mut(), &kept.checked) {
+                model.add(checked.clone(), &mut report);
+            }
+            *slot = Some(kept);
+        }
+        add_cited_sources(&mut report, &files);
+        let model = model.and_then(Context::finish);
+        let model = if report.has_errors() { None } else { model };
+        (
+            MuniResult {
+                slug,
+                model,
+                report,
+            },
+            Some(cx),
+        )
+    }
+
+    /// The municipality's own files validated: `kept` when it was validated from the same
+    /// versions of them, else validated again.
+    fn context_of(
+        &self,
+        validator: &Validator,
+        slug: &str,
+        files: &[&Kept],
+        kept: Option<KeptContext>,
+    ) -> KeptContext {
+        let own: Vec<&Kept> = files
+            .iter()
+            .copied()
+            .filter(|f| matches!(f.file.kind, Kind::Municipality | Kind::PlanNode))
+            .collect();
+        let from: Vec<u64> = own.iter().map(|f| f.version).collect();
+        if let Some(kept) = kept.filter(|k| k.from == from) {
+            return kept;
+        }
+        let has_file = own.iter().any(|f| f.file.kind == Kind::Municipality);
+        let mut file = None;
+        let mut plan_files = Vec::new();
+        for f in &own {
+            match f.file.parsed() {
+                Ok(AnyFile::Municipality(p)) => file = Some(p),
+                Ok(AnyFile::PlanNode(p)) => plan_files.push(p),
+                _ => {}
+            }
+        }
+        let mut report = Report::new();
+        let context = validator.context(slug, has_file, file, &plan_files, &mut report);
+        KeptContext {
+            from,
+            version: self.next_version(),
+            diagnostics: report.sorted().into_iter().cloned().collect(),
+            context,
+        }
     }
 
     /// The municipality a walk diagnostic is about (`content/{slug}/…`), if any.
@@ -206,4 +360,27 @@ impl Loader {
         let (slug, _) = rest.split_once('/')?;
         Some(slug.to_string())
     }
+}
+
+/// Adds the sources of the files the report's diagnostics point into (only those can be shown).
+fn add_cited_sources(report: &mut Report, files: &[&Kept]) {
+    if report.error_count() + report.warning_count() == 0 {
+        return;
+    }
+    let cited: HashSet<String> = report
+        .sorted()
+        .into_iter()
+        .filter_map(|d| d.file.clone())
+        .collect();
+    for f in files {
+        if let Some(src) = f.file.source.as_ref().filter(|s| cited.contains(&s.name)) {
+            report.add_source(src.clone());
+        }
+    }
+}
+
+/// Locks a kept sheet; a thread that panicked while holding it left it whole (it is replaced
+/// in one move), so a poisoned lock is used as it is.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
