@@ -270,8 +270,6 @@ pub(crate) fn check_content_dir(root: &Path) -> Result<(), Diagnostic> {
 /// change re-reads and re-parses only the files that changed.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedFile {
-    /// The municipality folder the file stands in.
-    pub(crate) slug: String,
     /// What the file is, by where it stands (whether it parsed or not).
     pub(crate) kind: Kind,
     /// Its text, when it could be read (diagnostics show lines and columns from it).
@@ -286,17 +284,10 @@ impl LoadedFile {
     }
 }
 
-/// Reads and parses one content file of municipality `slug`.
-pub(crate) fn load_file(
-    root: &Path,
-    path: &Path,
-    slug: &str,
-    kind: Kind,
-    max_bytes: u64,
-) -> LoadedFile {
+/// Reads and parses one content file.
+pub(crate) fn load_file(root: &Path, path: &Path, kind: Kind, max_bytes: u64) -> LoadedFile {
     let (source, parsed) = read_and_parse(root, path, kind, max_bytes);
     LoadedFile {
-        slug: slug.to_string(),
         kind,
         source,
         parsed,
@@ -396,18 +387,17 @@ pub(crate) fn walk_under(
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let shown = display_path(root, &path);
         match classify(&rel) {
             Ok(Some((slug, kind))) => files.push((path, slug, kind)),
             Ok(None) => diags.push(
                 Diagnostic::warning("not a content file (only .toml and .md are read); ignored")
-                    .in_file(&shown),
+                    .in_file(&display_path(root, &path)),
             ),
             Err(hint) => diags.push(
                 Diagnostic::error(
                     "this file stands where kohyo expects no content, so it would be lost",
                 )
-                .in_file(&shown)
+                .in_file(&display_path(root, &path))
                 .hint(hint),
             ),
         }

@@ -402,6 +402,18 @@ fn errors_within_and_across_sheets_show_as_check_reports_them_and_clear() {
         ),
     ];
     serves_as_built(addr, &root, &dir.path().join("out2"), &pages);
+
+    // A municipality's folder removed: its pages are gone, and the home page lists the others.
+    fs::remove_dir_all(root.join("content/shimotsuma")).unwrap();
+    poll(addr, "/shimotsuma/", "the municipality gone", |g| {
+        g.status == 404
+    });
+    serves_as_built(
+        addr,
+        &root,
+        &dir.path().join("out3"),
+        &[("/", "index.html")],
+    );
     drop(server);
 }
 

@@ -155,7 +155,9 @@ impl Loader {
                 }
                 slugs.extend(self.walked.keys().cloned());
                 slugs.extend(self.walk_diags.keys().cloned());
-                self.read(files, changed, None);
+                let walked: HashSet<&PathBuf> = files.iter().map(|(p, _, _)| p).collect();
+                self.files.retain(|p, _| walked.contains(p));
+                self.read(files, changed);
             }
         }
         self.contexts.retain(|slug, _| slugs.contains(slug));
@@ -172,39 +174,36 @@ impl Loader {
     pub(crate) fn municipality(&mut self, slug: &str, changed: &BTreeSet<PathBuf>) -> Reloaded {
         let content = self.root.join("content");
         let dir = content.join(slug);
-        self.walked.remove(slug);
+        let before = self.walked.remove(slug).unwrap_or_default();
         self.walk_diags.remove(slug);
-        if dir.is_dir() {
-            let (files, diags) = load::walk_under(&self.root, &content, &dir);
-            if !diags.is_empty() {
-                self.walk_diags.insert(slug.to_string(), diags);
-            }
-            let paths = files.iter().map(|(p, _, _)| p.clone()).collect();
-            self.walked.insert(slug.to_string(), paths);
-            self.read(files, changed, Some(slug));
+        let (files, diags) = if dir.is_dir() {
+            load::walk_under(&self.root, &content, &dir)
         } else {
-            self.files.retain(|_, f| f.file.slug != slug);
+            Default::default()
+        };
+        if !diags.is_empty() {
+            self.walk_diags.insert(slug.to_string(), diags);
         }
+        let paths: Vec<PathBuf> = files.iter().map(|(p, _, _)| p.clone()).collect();
+        // Only this municipality's files can be gone: those walked before and not now.
+        let now: HashSet<&PathBuf> = paths.iter().collect();
+        for gone in before.iter().filter(|p| !now.contains(p)) {
+            self.files.remove(gone);
+        }
+        if !paths.is_empty() {
+            self.walked.insert(slug.to_string(), paths);
+        }
+        self.read(files, changed);
         Reloaded::Some(self.validate(BTreeSet::from([slug.to_string()])))
     }
 
     /// Reads and parses, in parallel, the walked files that are new or changed.
-    /// Files of the walked scope (one municipality, or all with `None`) that are no longer
-    /// there are forgotten.
-    fn read(
-        &mut self,
-        files: Vec<(PathBuf, String, load::Kind)>,
-        changed: &BTreeSet<PathBuf>,
-        scope: Option<&str>,
-    ) {
-        let walked: HashSet<&PathBuf> = files.iter().map(|(p, _, _)| p).collect();
-        self.files
-            .retain(|p, f| scope.is_some_and(|s| s != f.file.slug) || walked.contains(p));
+    fn read(&mut self, files: Vec<(PathBuf, String, load::Kind)>, changed: &BTreeSet<PathBuf>) {
         let (root, max_bytes) = (&self.root, self.max_bytes);
         let fresh: Vec<(PathBuf, LoadedFile)> = files
             .par_iter()
             .filter(|(p, _, _)| changed.contains(p) || !self.files.contains_key(p))
-            .map(|(p, slug, kind)| (p.clone(), load::load_file(root, p, slug, *kind, max_bytes)))
+            .map(|(p, _, kind)| (p.clone(), load::load_file(root, p, *kind, max_bytes)))
             .collect();
         for (path, file) in fresh {
             let kept = Kept {

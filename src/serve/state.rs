@@ -70,13 +70,17 @@ impl State {
             pages: Mutex::default(),
             exports: Mutex::default(),
         };
-        state.apply(loaded);
+        drop(state.apply(loaded));
         state
     }
 
     /// Takes in a reload, dropping what depends on what changed: everything after a full
     /// reload; else the changed municipalities' pages and data files, and the site-wide pages.
-    pub(crate) fn apply(&mut self, reloaded: Reloaded) {
+    /// Returns the models replaced, for the caller to drop once the lock is released (freeing
+    /// a municipality of 500 sheets takes a millisecond or more).
+    #[must_use = "drop the replaced models after releasing the lock"]
+    pub(crate) fn apply(&mut self, reloaded: Reloaded) -> Vec<Municipality> {
+        let mut replaced = Vec::new();
         let munis = match reloaded {
             Reloaded::All {
                 config,
@@ -84,7 +88,7 @@ impl State {
                 munis,
             } => {
                 self.site.config = config;
-                self.site.municipalities.clear();
+                replaced = std::mem::take(&mut self.site.municipalities);
                 self.site_report = report;
                 self.muni_reports.clear();
                 lock(&self.pages).clear();
@@ -115,15 +119,14 @@ impl State {
             let list = &mut self.site.municipalities;
             let at = list.binary_search_by(|m| m.slug.as_str().cmp(&slug));
             match (at, model) {
-                (Ok(i), Some(m)) => list[i] = m,
+                (Ok(i), Some(m)) => replaced.push(std::mem::replace(&mut list[i], m)),
                 (Err(i), Some(m)) => list.insert(i, m),
-                (Ok(i), None) => {
-                    list.remove(i);
-                }
+                (Ok(i), None) => replaced.push(list.remove(i)),
                 (Err(_), None) => {}
             }
             self.muni_reports.insert(slug, report);
         }
+        replaced
     }
 
     /// Takes in a recompiled theme; every page is rendered again.
