@@ -431,14 +431,109 @@ pub(crate) enum Checked {
     Action(Action),
 }
 
+/// What must be unique among a municipality's sheets: a project's code, or an action report's
+/// 項目番号, in one fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum SheetKey {
+    /// A project's code and fiscal year.
+    Project(String, FiscalYear),
+    /// An action report's 項目番号 (as sorted) and fiscal year.
+    Action(ActionKey, FiscalYear),
+}
+
+impl Checked {
+    /// The key the sheet must hold alone.
+    pub(crate) fn key(&self) -> SheetKey {
+        match self {
+            Checked::Project(p) => SheetKey::Project(p.code.clone(), p.fiscal_year),
+            Checked::Action(a) => SheetKey::Action(a.key.clone(), a.fiscal_year),
+        }
+    }
+
+    /// The problem of this sheet when `first`, before it, holds its key already.
+    pub(crate) fn duplicate_of(&self, first: &Checked) -> Option<Diagnostic> {
+        match (self, first) {
+            (Checked::Project(p), Checked::Project(first)) => Some(duplicate_project(p, first)),
+            (Checked::Action(a), Checked::Action(first)) => Some(duplicate_action(a, first)),
+            _ => None,
+        }
+    }
+
+    /// Puts the sheet into its municipality's model, in place of the one holding its key.
+    pub(crate) fn put_into(self, muni: &mut Municipality) {
+        match self {
+            Checked::Project(p) => {
+                let history = muni.projects.entry(p.code.clone()).or_default();
+                history.insert(p.fiscal_year, p);
+            }
+            Checked::Action(a) => {
+                let history = muni.actions.entry(a.key.clone()).or_default();
+                history.insert(a.fiscal_year, a);
+            }
+        }
+    }
+}
+
+impl SheetKey {
+    /// Takes the sheet holding this key out of a municipality's model.
+    pub(crate) fn take_from(&self, muni: &mut Municipality) -> Option<Checked> {
+        match self {
+            SheetKey::Project(code, year) => {
+                take_sheet(&mut muni.projects, code, *year).map(Checked::Project)
+            }
+            SheetKey::Action(key, year) => {
+                take_sheet(&mut muni.actions, key, *year).map(Checked::Action)
+            }
+        }
+    }
+}
+
+/// Takes a sheet out of a municipality's sheets by key and year, and the key when it has no
+/// sheet left.
+fn take_sheet<K: Ord, T>(
+    sheets: &mut BTreeMap<K, BTreeMap<FiscalYear, T>>,
+    key: &K,
+    year: FiscalYear,
+) -> Option<T> {
+    let history = sheets.get_mut(key)?;
+    let taken = history.remove(&year);
+    if history.is_empty() {
+        sheets.remove(key);
+    }
+    taken
+}
+
 impl Context {
     /// Adds a validated sheet, unless another sheet already holds its code (項目番号) in its
     /// fiscal year: that one stays, and this one is reported.
     pub(crate) fn add(&mut self, sheet: Checked, report: &mut Report) {
-        match sheet {
-            Checked::Project(p) => insert_project(&mut self.muni, p, report),
-            Checked::Action(a) => insert_action(&mut self.muni, a, report),
+        let m = &self.muni;
+        let duplicate = match &sheet {
+            Checked::Project(p) => m
+                .projects
+                .get(&p.code)
+                .and_then(|h| h.get(&p.fiscal_year))
+                .map(|first| duplicate_project(p, first)),
+            Checked::Action(a) => m
+                .actions
+                .get(&a.key)
+                .and_then(|h| h.get(&a.fiscal_year))
+                .map(|first| duplicate_action(a, first)),
+        };
+        match duplicate {
+            Some(d) => report.push(d),
+            None => sheet.put_into(&mut self.muni),
         }
+    }
+
+    /// Puts a sheet in, in place of the one holding its key: for sheets already joined.
+    pub(crate) fn put(&mut self, sheet: Checked) {
+        sheet.put_into(&mut self.muni);
+    }
+
+    /// Whether the municipality can be part of the site (its code is valid).
+    pub(crate) fn can_finish(&self) -> bool {
+        self.code_ok
     }
 
     /// The municipality with the sheets added, when its code is valid.
@@ -1457,23 +1552,17 @@ fn cost(c: &Spanned<crate::format::CostDef>, unit: MoneyUnit, cx: &mut Ctx) -> C
     }
 }
 
-fn insert_project(muni: &mut Municipality, p: Project, report: &mut Report) {
-    let history = muni.projects.entry(p.code.clone()).or_default();
-    if let Some(first) = history.get(&p.fiscal_year) {
-        report.push(
-            Diagnostic::error(format!(
-                "project code \"{}\" is used twice in {} (also in {})",
-                p.code,
-                p.fiscal_year.long_label(),
-                first.source
-            ))
-            .in_file(&p.source)
-            .field("code")
-            .hint("each project has one sheet per fiscal year; codes stay the same across years"),
-        );
-        return;
-    }
-    history.insert(p.fiscal_year, p);
+/// The problem of project sheet `p` when `first` holds its code in its fiscal year already.
+fn duplicate_project(p: &Project, first: &Project) -> Diagnostic {
+    Diagnostic::error(format!(
+        "project code \"{}\" is used twice in {} (also in {})",
+        p.code,
+        p.fiscal_year.long_label(),
+        first.source
+    ))
+    .in_file(&p.source)
+    .field("code")
+    .hint("each project has one sheet per fiscal year; codes stay the same across years")
 }
 
 fn action(
@@ -1580,23 +1669,17 @@ fn action(
     })
 }
 
-fn insert_action(muni: &mut Municipality, a: Action, report: &mut Report) {
-    let history = muni.actions.entry(a.key.clone()).or_default();
-    if let Some(first) = history.get(&a.fiscal_year) {
-        report.push(
-            Diagnostic::error(format!(
-                "項目番号 \"{}\" is used twice in {} (also \"{}\" in {})",
-                a.number,
-                a.fiscal_year.long_label(),
-                first.number,
-                first.source
-            ))
-            .in_file(&a.source)
-            .field("number"),
-        );
-        return;
-    }
-    history.insert(a.fiscal_year, a);
+/// The problem of action report `a` when `first` holds its 項目番号 in its fiscal year already.
+fn duplicate_action(a: &Action, first: &Action) -> Diagnostic {
+    Diagnostic::error(format!(
+        "項目番号 \"{}\" is used twice in {} (also \"{}\" in {})",
+        a.number,
+        a.fiscal_year.long_label(),
+        first.number,
+        first.source
+    ))
+    .in_file(&a.source)
+    .field("number")
 }
 
 #[cfg(test)]

@@ -373,7 +373,34 @@ fn errors_within_and_across_sheets_show_as_check_reports_them_and_clear() {
     ];
     serves_as_built(addr, &root, &dir.path().join("out1"), &both);
 
-    // A plan file that loses the node both sheets name: the sheets, unchanged, are checked
+    // The second sheet edited, then removed, with no error: the model served is edited in
+    // place, one sheet taken out and put back, then taken out.
+    let second = original
+        .replace("code = \"124\"", "code = \"100\"")
+        .replace(
+            "name = \"教育機関・民間企業との連携事業\"",
+            "name = \"別紙の事業\"",
+        );
+    assert!(second.contains("別紙の事業"));
+    save(&other, &second);
+    poll(
+        addr,
+        "/joso/2024/projects/100/",
+        "the second sheet's name",
+        |g| g.status == 200 && g.body.contains("別紙の事業"),
+    );
+    serves_as_built(addr, &root, &dir.path().join("out1b"), &both);
+    fs::remove_file(&other).unwrap();
+    poll(addr, "/joso/2024/projects/100/", "the sheet gone", |g| {
+        g.status == 404
+    });
+    let one = [
+        (PAGE, "joso/2024/projects/124/index.html"),
+        ("/joso/2024/", "joso/2024/index.html"),
+    ];
+    serves_as_built(addr, &root, &dir.path().join("out1c"), &one);
+
+    // A plan file that loses the node the sheet names: the sheet, unchanged, is checked
     // against the new plan.
     let plan = root.join("content/joso/plan/VII.toml");
     let plan_text = fs::read_to_string(&plan).unwrap();
@@ -386,12 +413,8 @@ fn errors_within_and_across_sheets_show_as_check_reports_them_and_clear() {
     let shown = shows_check(addr, &root, "a plan node gone");
     assert!(shown.contains(&format!("  ┌─ {SHEET}:")), "{shown}");
 
-    // Both fixed: the site is as it was.
+    // The plan fixed: the site is as it was.
     save(&plan, &plan_text);
-    fs::remove_file(&other).unwrap();
-    poll(addr, "/joso/2024/projects/100/", "the sheet gone", |g| {
-        g.status == 404
-    });
     poll(addr, PAGE, "the page again", |g| g.status == 200);
     let pages = [
         (PAGE, "joso/2024/projects/124/index.html"),

@@ -6,16 +6,17 @@
 //! it came from: the municipality's own files (`municipality.toml` and its plan files: its
 //! [`Context`]) and each sheet on its own. A reload validates again only the sheets read again,
 //! or all of them when the context's files changed (sheets are checked against its plans); it
-//! then joins the kept sheets ([`Context::add`]: one sheet per code and year), which is cheap.
+//! then joins the kept sheets (one sheet per code and year), which is cheap. The served model
+//! is then edited rather than built again: only the sheets that changed are put into it.
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::load::{self, AnyFile, Kind, LoadedFile};
 use crate::model::{Config, Municipality};
-use crate::validate::{Checked, Context, Sheet, Validator};
+use crate::validate::{Checked, Context, Sheet, SheetKey, Validator};
 use rayon::prelude::*;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One municipality validated: its model when it has no error, and its report.
@@ -23,9 +24,20 @@ pub(crate) struct MuniResult {
     /// The folder name.
     pub(crate) slug: String,
     /// The model, when the municipality has no error (and exists).
-    pub(crate) model: Option<Municipality>,
+    pub(crate) model: Model,
     /// Its diagnostics, with the sources they point into.
     pub(crate) report: Report,
+}
+
+/// A municipality's model after a reload.
+pub(crate) enum Model {
+    /// None: the municipality has errors, or is gone.
+    None,
+    /// The whole model.
+    Whole(Municipality),
+    /// The model of the previous result, which must be served now, with these changes: the
+    /// sheets at these keys taken out, then these sheets put in.
+    Edits(Vec<SheetKey>, Vec<Checked>),
 }
 
 /// The outcome of a reload.
@@ -58,25 +70,45 @@ pub(crate) struct Loader {
     walked: BTreeMap<String, Vec<PathBuf>>,
     /// Problems found while walking each municipality's folder (misplaced files).
     walk_diags: BTreeMap<String, Vec<Diagnostic>>,
-    /// Each municipality's own files validated, by slug.
-    contexts: HashMap<String, KeptContext>,
+    /// What is kept of each municipality's validation, by slug.
+    munis: HashMap<String, MuniCache>,
     /// Numbers every read of a file and every validation of a context, so that what was
     /// validated from them can tell whether they are still the same.
     versions: AtomicU64,
 }
 
-/// A content file as kept between reloads: read again, it is replaced, with all that was
-/// validated from it.
+/// A content file as kept between reloads.
 struct Kept {
     file: LoadedFile,
     /// This read of the file (unique).
     version: u64,
-    /// The sheet validated on its own (sheets only), while its context stays the same.
-    checked: Mutex<Option<KeptSheet>>,
+}
+
+/// What is kept of a municipality's validation.
+#[derive(Default)]
+struct MuniCache {
+    /// Its own files validated.
+    context: Option<KeptContext>,
+    /// Each sheet validated on its own, by path.
+    sheets: HashMap<PathBuf, KeptSheet>,
+    /// What the model of the last result holds (when it had one), which is the model served.
+    served: Option<Served>,
+}
+
+/// What a served model was built from.
+struct Served {
+    /// The [`KeptContext::version`].
+    context: u64,
+    /// The [`KeptSheet::id`] of each sheet in it, with its key.
+    sheets: HashMap<u64, SheetKey>,
 }
 
 /// A sheet validated on its own.
 struct KeptSheet {
+    /// This validation (unique).
+    id: u64,
+    /// The [`Kept::version`] of the file it was validated from.
+    file: u64,
     /// The [`KeptContext::version`] it was validated against.
     context: u64,
     /// Its problems.
@@ -109,7 +141,7 @@ impl Loader {
             files: HashMap::new(),
             walked: BTreeMap::new(),
             walk_diags: BTreeMap::new(),
-            contexts: HashMap::new(),
+            munis: HashMap::new(),
             versions: AtomicU64::new(0),
         }
     }
@@ -123,7 +155,7 @@ impl Loader {
             || changed.contains(&self.root.join(load::CONFIG_FILE));
         if config_changed {
             self.files.clear();
-            self.contexts.clear();
+            self.munis.clear();
         }
         self.max_bytes = max_bytes;
         let validator = Validator::new(config.as_ref(), &mut report);
@@ -160,7 +192,11 @@ impl Loader {
                 self.read(files, changed);
             }
         }
-        self.contexts.retain(|slug, _| slugs.contains(slug));
+        // Every model is sent whole, and replaces all that is served.
+        self.munis.retain(|slug, _| slugs.contains(slug));
+        for cache in self.munis.values_mut() {
+            cache.served = None;
+        }
         let munis = self.validate(slugs);
         Reloaded::All {
             config: site_config,
@@ -206,12 +242,8 @@ impl Loader {
             .map(|(p, _, kind)| (p.clone(), load::load_file(root, p, *kind, max_bytes)))
             .collect();
         for (path, file) in fresh {
-            let kept = Kept {
-                file,
-                version: self.next_version(),
-                checked: Mutex::new(None),
-            };
-            self.files.insert(path, kept);
+            let version = self.next_version();
+            self.files.insert(path, Kept { file, version });
         }
     }
 
@@ -222,22 +254,22 @@ impl Loader {
     /// Validates municipalities from the parsed files kept (in parallel), again only where
     /// what they were validated from changed.
     fn validate(&mut self, slugs: BTreeSet<String>) -> Vec<MuniResult> {
-        let jobs: Vec<(String, Option<KeptContext>)> = slugs
+        let jobs: Vec<(String, MuniCache)> = slugs
             .into_iter()
             .map(|slug| {
-                let kept = self.contexts.remove(&slug);
-                (slug, kept)
+                let cache = self.munis.remove(&slug).unwrap_or_default();
+                (slug, cache)
             })
             .collect();
         let this = &*self;
-        let done: Vec<(MuniResult, Option<KeptContext>)> = jobs
+        let done: Vec<(MuniResult, Option<MuniCache>)> = jobs
             .into_par_iter()
-            .map(|(slug, kept)| this.validate_one(slug, kept))
+            .map(|(slug, cache)| this.validate_one(slug, cache))
             .collect();
         let mut out = Vec::with_capacity(done.len());
-        for (result, kept) in done {
-            if let Some(kept) = kept {
-                self.contexts.insert(result.slug.clone(), kept);
+        for (result, cache) in done {
+            if let Some(cache) = cache {
+                self.munis.insert(result.slug.clone(), cache);
             }
             out.push(result);
         }
@@ -245,12 +277,9 @@ impl Loader {
     }
 
     /// Validates one municipality: its context (kept when its files are the same), each sheet
-    /// (kept when it and the context are the same), then the sheets joined.
-    fn validate_one(
-        &self,
-        slug: String,
-        kept: Option<KeptContext>,
-    ) -> (MuniResult, Option<KeptContext>) {
+    /// (kept when it and the context are the same), then the sheets joined. `None` for the
+    /// cache when the municipality is gone.
+    fn validate_one(&self, slug: String, mut cache: MuniCache) -> (MuniResult, Option<MuniCache>) {
         let mut report = Report::new();
         report.extend(self.walk_diags.get(&slug).cloned().unwrap_or_default());
         let paths = self.walked.get(&slug).map_or(&[][..], Vec::as_slice);
@@ -258,7 +287,7 @@ impl Loader {
             Some(v) if !paths.is_empty() || report.error_count() > 0 => v,
             // The folder is gone, or holds nothing kohyo reads.
             _ => {
-                let model = None;
+                let model = Model::None;
                 return (
                     MuniResult {
                         slug,
@@ -269,11 +298,15 @@ impl Loader {
                 );
             }
         };
-        let files: Vec<&Kept> = paths.iter().filter_map(|p| self.files.get(p)).collect();
-        let cx = self.context_of(validator, &slug, &files, kept);
+        let files: Vec<(&PathBuf, &Kept)> = paths
+            .iter()
+            .filter_map(|p| self.files.get_key_value(p))
+            .collect();
+        let cx = self.context_of(validator, &slug, &files, cache.context.take());
         report.extend(cx.diagnostics.iter().cloned());
-        let mut model = cx.context.clone();
-        for f in &files {
+        let mut sheets = HashMap::with_capacity(cache.sheets.len());
+        let mut order = Vec::with_capacity(files.len());
+        for &(path, f) in &files {
             let sheet = match f.file.parsed() {
                 Err(problems) => {
                     report.extend(problems.iter().cloned());
@@ -283,13 +316,14 @@ impl Loader {
                 Ok(AnyFile::Action(folder, a)) => Sheet::Action(*folder, a),
                 Ok(AnyFile::Municipality(_) | AnyFile::PlanNode(_)) => continue,
             };
-            let mut slot = lock(&f.checked);
-            let kept = match slot.take() {
-                Some(k) if k.context == cx.version => k,
+            let kept = match cache.sheets.remove(path) {
+                Some(k) if k.file == f.version && k.context == cx.version => k,
                 _ => {
                     let mut own = Report::new();
                     let checked = validator.sheet(cx.context.as_ref(), sheet, &mut own);
                     KeptSheet {
+                        id: self.next_version(),
+                        file: f.version,
                         context: cx.version,
                         diagnostics: own.sorted().into_iter().cloned().collect(),
                         checked,
@@ -297,21 +331,32 @@ impl Loader {
                 }
             };
             report.extend(kept.diagnostics.iter().cloned());
-            if let (Some(model), Some(checked)) = (model.as_mut(), &kept.checked) {
-                model.add(checked.clone(), &mut report);
-            }
-            *slot = Some(kept);
+            order.push(path);
+            sheets.insert(path.clone(), kept);
         }
+        cache.sheets = sheets;
+        let winners = join(
+            order.iter().filter_map(|p| cache.sheets.get(*p)),
+            &mut report,
+        );
         add_cited_sources(&mut report, &files);
-        let model = model.and_then(Context::finish);
-        let model = if report.has_errors() { None } else { model };
+        let model = match &cx.context {
+            Some(context) if !report.has_errors() && context.can_finish() => {
+                model_of(context, cx.version, &winners, &mut cache.served)
+            }
+            _ => {
+                cache.served = None;
+                Model::None
+            }
+        };
+        cache.context = Some(cx);
         (
             MuniResult {
                 slug,
                 model,
                 report,
             },
-            Some(cx),
+            Some(cache),
         )
     }
 
@@ -321,12 +366,12 @@ impl Loader {
         &self,
         validator: &Validator,
         slug: &str,
-        files: &[&Kept],
+        files: &[(&PathBuf, &Kept)],
         kept: Option<KeptContext>,
     ) -> KeptContext {
         let own: Vec<&Kept> = files
             .iter()
-            .copied()
+            .map(|&(_, f)| f)
             .filter(|f| matches!(f.file.kind, Kind::Municipality | Kind::PlanNode))
             .collect();
         let from: Vec<u64> = own.iter().map(|f| f.version).collect();
@@ -361,8 +406,73 @@ impl Loader {
     }
 }
 
+/// The sheets that stand in the model, by id, in walk order: each the first with its key; every
+/// later one with the same key is reported.
+fn join<'a>(
+    sheets: impl Iterator<Item = &'a KeptSheet>,
+    report: &mut Report,
+) -> HashMap<u64, (SheetKey, &'a Checked)> {
+    let mut holders: HashMap<SheetKey, &Checked> = HashMap::new();
+    let mut winners = HashMap::new();
+    for kept in sheets {
+        let Some(checked) = &kept.checked else {
+            continue;
+        };
+        match holders.entry(checked.key()) {
+            Entry::Occupied(first) => report.extend(checked.duplicate_of(first.get())),
+            Entry::Vacant(free) => {
+                winners.insert(kept.id, (free.key().clone(), checked));
+                free.insert(checked);
+            }
+        }
+    }
+    winners
+}
+
+/// The model to serve: edits to the one served when it was built against the same context,
+/// else the whole model. `served` is updated to what it will hold.
+fn model_of(
+    context: &Context,
+    version: u64,
+    winners: &HashMap<u64, (SheetKey, &Checked)>,
+    served: &mut Option<Served>,
+) -> Model {
+    match served {
+        Some(s) if s.context == version => {
+            let gone: Vec<u64> = s
+                .sheets
+                .keys()
+                .filter(|id| !winners.contains_key(id))
+                .copied()
+                .collect();
+            let taken = gone.iter().filter_map(|id| s.sheets.remove(id)).collect();
+            let mut put = Vec::new();
+            for (id, (key, checked)) in winners {
+                if let Entry::Vacant(free) = s.sheets.entry(*id) {
+                    free.insert(key.clone());
+                    put.push((*checked).clone());
+                }
+            }
+            Model::Edits(taken, put)
+        }
+        _ => {
+            let mut muni = context.clone();
+            let mut sheets = HashMap::with_capacity(winners.len());
+            for (id, (key, checked)) in winners {
+                muni.put((*checked).clone());
+                sheets.insert(*id, key.clone());
+            }
+            *served = Some(Served {
+                context: version,
+                sheets,
+            });
+            muni.finish().map_or(Model::None, Model::Whole)
+        }
+    }
+}
+
 /// Adds the sources of the files the report's diagnostics point into (only those can be shown).
-fn add_cited_sources(report: &mut Report, files: &[&Kept]) {
+fn add_cited_sources(report: &mut Report, files: &[(&PathBuf, &Kept)]) {
     if report.error_count() + report.warning_count() == 0 {
         return;
     }
@@ -371,15 +481,9 @@ fn add_cited_sources(report: &mut Report, files: &[&Kept]) {
         .into_iter()
         .filter_map(|d| d.file.clone())
         .collect();
-    for f in files {
+    for (_, f) in files {
         if let Some(src) = f.file.source.as_ref().filter(|s| cited.contains(&s.name)) {
             report.add_source(src.clone());
         }
     }
-}
-
-/// Locks a kept sheet; a thread that panicked while holding it left it whole (it is replaced
-/// in one move), so a poisoned lock is used as it is.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -4,7 +4,7 @@
 //! exported for it (it shows their sizes); a municipality's whole export (its zip, data package
 //! and checksums need every CSV) is made once, for its own page or a file only it has.
 
-use super::loader::{MuniResult, Reloaded};
+use super::loader::{Model, MuniResult, Reloaded};
 use crate::diagnostics::Report;
 use crate::export::{self, Export};
 use crate::model::{Config, Municipality, Site};
@@ -119,10 +119,22 @@ impl State {
             let list = &mut self.site.municipalities;
             let at = list.binary_search_by(|m| m.slug.as_str().cmp(&slug));
             match (at, model) {
-                (Ok(i), Some(m)) => replaced.push(std::mem::replace(&mut list[i], m)),
-                (Err(i), Some(m)) => list.insert(i, m),
-                (Ok(i), None) => replaced.push(list.remove(i)),
-                (Err(_), None) => {}
+                (Ok(i), Model::Whole(m)) => replaced.push(std::mem::replace(&mut list[i], m)),
+                (Err(i), Model::Whole(m)) => list.insert(i, m),
+                (Ok(i), Model::Edits(taken, put)) => {
+                    let m = &mut list[i];
+                    for key in &taken {
+                        let found = key.take_from(m);
+                        debug_assert!(found.is_some(), "{slug}: no sheet at {key:?}");
+                    }
+                    for sheet in put {
+                        sheet.put_into(m);
+                    }
+                }
+                // The loader sends edits only to the model it sent before, which is here.
+                (Err(_), Model::Edits(..)) => debug_assert!(false, "edits to no model: {slug}"),
+                (Ok(i), Model::None) => replaced.push(list.remove(i)),
+                (Err(_), Model::None) => {}
             }
             self.muni_reports.insert(slug, report);
         }
