@@ -16,6 +16,7 @@ use crate::validate::{Checked, Context, Sheet, SheetKey, Validator};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -63,9 +64,10 @@ pub(crate) struct Loader {
     /// The validated `kohyo.toml`, with its limits.
     validator: Option<Validator>,
     max_bytes: u64,
-    /// Every content file read, by path. Hashed: comparing paths (component by component) made
-    /// a sorted map's look-ups the largest cost of a one-sheet reload at 10,000 sheets.
-    files: HashMap<PathBuf, Kept>,
+    /// Every content file read, by path as the walk makes it (so its bytes name it). Hashed,
+    /// and by bytes: comparing paths component by component made the look-ups the largest
+    /// cost of a one-sheet reload at 10,000 sheets, first in a sorted map, then in this one.
+    files: HashMap<OsString, Kept>,
     /// The content files of each municipality, in walk order.
     walked: BTreeMap<String, Vec<PathBuf>>,
     /// Problems found while walking each municipality's folder (misplaced files).
@@ -89,8 +91,8 @@ struct Kept {
 struct MuniCache {
     /// Its own files validated.
     context: Option<KeptContext>,
-    /// Each sheet validated on its own, by path.
-    sheets: HashMap<PathBuf, KeptSheet>,
+    /// Each sheet validated on its own, in walk order.
+    sheets: Vec<KeptSheet>,
     /// What the model of the last result holds (when it had one), which is the model served.
     served: Option<Served>,
 }
@@ -187,8 +189,8 @@ impl Loader {
                 }
                 slugs.extend(self.walked.keys().cloned());
                 slugs.extend(self.walk_diags.keys().cloned());
-                let walked: HashSet<&PathBuf> = files.iter().map(|(p, _, _)| p).collect();
-                self.files.retain(|p, _| walked.contains(p));
+                let walked: HashSet<&OsStr> = files.iter().map(|(p, _, _)| p.as_os_str()).collect();
+                self.files.retain(|p, _| walked.contains(p.as_os_str()));
                 self.read(files, changed);
             }
         }
@@ -221,10 +223,13 @@ impl Loader {
             self.walk_diags.insert(slug.to_string(), diags);
         }
         let paths: Vec<PathBuf> = files.iter().map(|(p, _, _)| p.clone()).collect();
-        // Only this municipality's files can be gone: those walked before and not now.
-        let now: HashSet<&PathBuf> = paths.iter().collect();
-        for gone in before.iter().filter(|p| !now.contains(p)) {
-            self.files.remove(gone);
+        // Only this municipality's files can be gone: those walked before and not now (most
+        // often the same list).
+        if before != paths {
+            let now: HashSet<&PathBuf> = paths.iter().collect();
+            for gone in before.iter().filter(|p| !now.contains(p)) {
+                self.files.remove(gone.as_os_str());
+            }
         }
         if !paths.is_empty() {
             self.walked.insert(slug.to_string(), paths);
@@ -236,14 +241,22 @@ impl Loader {
     /// Reads and parses, in parallel, the walked files that are new or changed.
     fn read(&mut self, files: Vec<(PathBuf, String, load::Kind)>, changed: &BTreeSet<PathBuf>) {
         let (root, max_bytes) = (&self.root, self.max_bytes);
-        let fresh: Vec<(PathBuf, LoadedFile)> = files
-            .par_iter()
-            .filter(|(p, _, _)| changed.contains(p) || !self.files.contains_key(p))
-            .map(|(p, _, kind)| (p.clone(), load::load_file(root, p, *kind, max_bytes)))
+        let unread: Vec<(PathBuf, load::Kind)> = files
+            .into_iter()
+            .filter(|(p, _, _)| changed.contains(p) || !self.files.contains_key(p.as_os_str()))
+            .map(|(p, _, kind)| (p, kind))
+            .collect();
+        let fresh: Vec<(PathBuf, LoadedFile)> = unread
+            .into_par_iter()
+            .map(|(p, kind)| {
+                let file = load::load_file(root, &p, kind, max_bytes);
+                (p, file)
+            })
             .collect();
         for (path, file) in fresh {
             let version = self.next_version();
-            self.files.insert(path, Kept { file, version });
+            self.files
+                .insert(path.into_os_string(), Kept { file, version });
         }
     }
 
@@ -298,15 +311,17 @@ impl Loader {
                 );
             }
         };
-        let files: Vec<(&PathBuf, &Kept)> = paths
+        let files: Vec<&Kept> = paths
             .iter()
-            .filter_map(|p| self.files.get_key_value(p))
+            .filter_map(|p| self.files.get(p.as_os_str()))
             .collect();
         let cx = self.context_of(validator, &slug, &files, cache.context.take());
         report.extend(cx.diagnostics.iter().cloned());
-        let mut sheets = HashMap::with_capacity(cache.sheets.len());
-        let mut order = Vec::with_capacity(files.len());
-        for &(path, f) in &files {
+        // By the version of the file each was validated from: numbers, quicker to look up than
+        // paths.
+        let mut before: HashMap<u64, KeptSheet> =
+            cache.sheets.drain(..).map(|k| (k.file, k)).collect();
+        for &f in &files {
             let sheet = match f.file.parsed() {
                 Err(problems) => {
                     report.extend(problems.iter().cloned());
@@ -316,8 +331,8 @@ impl Loader {
                 Ok(AnyFile::Action(folder, a)) => Sheet::Action(*folder, a),
                 Ok(AnyFile::Municipality(_) | AnyFile::PlanNode(_)) => continue,
             };
-            let kept = match cache.sheets.remove(path) {
-                Some(k) if k.file == f.version && k.context == cx.version => k,
+            let kept = match before.remove(&f.version) {
+                Some(k) if k.context == cx.version => k,
                 _ => {
                     let mut own = Report::new();
                     let checked = validator.sheet(cx.context.as_ref(), sheet, &mut own);
@@ -331,14 +346,9 @@ impl Loader {
                 }
             };
             report.extend(kept.diagnostics.iter().cloned());
-            order.push(path);
-            sheets.insert(path.clone(), kept);
+            cache.sheets.push(kept);
         }
-        cache.sheets = sheets;
-        let winners = join(
-            order.iter().filter_map(|p| cache.sheets.get(*p)),
-            &mut report,
-        );
+        let winners = join(&cache.sheets, &mut report);
         add_cited_sources(&mut report, &files);
         let model = match &cx.context {
             Some(context) if !report.has_errors() && context.can_finish() => {
@@ -366,12 +376,12 @@ impl Loader {
         &self,
         validator: &Validator,
         slug: &str,
-        files: &[(&PathBuf, &Kept)],
+        files: &[&Kept],
         kept: Option<KeptContext>,
     ) -> KeptContext {
         let own: Vec<&Kept> = files
             .iter()
-            .map(|&(_, f)| f)
+            .copied()
             .filter(|f| matches!(f.file.kind, Kind::Municipality | Kind::PlanNode))
             .collect();
         let from: Vec<u64> = own.iter().map(|f| f.version).collect();
@@ -408,10 +418,7 @@ impl Loader {
 
 /// The sheets that stand in the model, by id, in walk order: each the first with its key; every
 /// later one with the same key is reported.
-fn join<'a>(
-    sheets: impl Iterator<Item = &'a KeptSheet>,
-    report: &mut Report,
-) -> HashMap<u64, (SheetKey, &'a Checked)> {
+fn join<'a>(sheets: &'a [KeptSheet], report: &mut Report) -> HashMap<u64, (SheetKey, &'a Checked)> {
     let mut holders: HashMap<SheetKey, &Checked> = HashMap::new();
     let mut winners = HashMap::new();
     for kept in sheets {
@@ -472,7 +479,7 @@ fn model_of(
 }
 
 /// Adds the sources of the files the report's diagnostics point into (only those can be shown).
-fn add_cited_sources(report: &mut Report, files: &[(&PathBuf, &Kept)]) {
+fn add_cited_sources(report: &mut Report, files: &[&Kept]) {
     if report.error_count() + report.warning_count() == 0 {
         return;
     }
@@ -481,7 +488,7 @@ fn add_cited_sources(report: &mut Report, files: &[(&PathBuf, &Kept)]) {
         .into_iter()
         .filter_map(|d| d.file.clone())
         .collect();
-    for (_, f) in files {
+    for f in files {
         if let Some(src) = f.file.source.as_ref().filter(|s| cited.contains(&s.name)) {
             report.add_source(src.clone());
         }
