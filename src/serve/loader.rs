@@ -317,11 +317,46 @@ impl Loader {
             .collect();
         let cx = self.context_of(validator, &slug, &files, cache.context.take());
         report.extend(cx.diagnostics.iter().cloned());
+        let kept = std::mem::take(&mut cache.sheets);
+        cache.sheets = self.sheets_of(validator, &cx, &files, kept, &mut report);
+        let winners = join(&cache.sheets, &mut report);
+        add_cited_sources(&mut report, &files);
+        let model = match &cx.context {
+            Some(context) if !report.has_errors() && context.can_finish() => {
+                model_of(context, cx.version, &winners, &mut cache.served)
+            }
+            _ => {
+                cache.served = None;
+                Model::None
+            }
+        };
+        cache.context = Some(cx);
+        (
+            MuniResult {
+                slug,
+                model,
+                report,
+            },
+            Some(cache),
+        )
+    }
+
+    /// Each sheet among `files` validated on its own: its `kept` validation when it was made
+    /// from the same read of the file against the same context, else validated again. The
+    /// problems of every file (parse errors too) go into `report`.
+    fn sheets_of(
+        &self,
+        validator: &Validator,
+        cx: &KeptContext,
+        files: &[&Kept],
+        kept: Vec<KeptSheet>,
+        report: &mut Report,
+    ) -> Vec<KeptSheet> {
         // By the version of the file each was validated from: numbers, quicker to look up than
         // paths.
-        let mut before: HashMap<u64, KeptSheet> =
-            cache.sheets.drain(..).map(|k| (k.file, k)).collect();
-        for &f in &files {
+        let mut before: HashMap<u64, KeptSheet> = kept.into_iter().map(|k| (k.file, k)).collect();
+        let mut sheets = Vec::with_capacity(files.len());
+        for &f in files {
             let sheet = match f.file.parsed() {
                 Err(problems) => {
                     report.extend(problems.iter().cloned());
@@ -346,28 +381,9 @@ impl Loader {
                 }
             };
             report.extend(kept.diagnostics.iter().cloned());
-            cache.sheets.push(kept);
+            sheets.push(kept);
         }
-        let winners = join(&cache.sheets, &mut report);
-        add_cited_sources(&mut report, &files);
-        let model = match &cx.context {
-            Some(context) if !report.has_errors() && context.can_finish() => {
-                model_of(context, cx.version, &winners, &mut cache.served)
-            }
-            _ => {
-                cache.served = None;
-                Model::None
-            }
-        };
-        cache.context = Some(cx);
-        (
-            MuniResult {
-                slug,
-                model,
-                report,
-            },
-            Some(cache),
-        )
+        sheets
     }
 
     /// The municipality's own files validated: `kept` when it was validated from the same
