@@ -8,6 +8,10 @@
 //! or all of them when the context's files changed (sheets are checked against its plans); it
 //! then joins the kept sheets (one sheet per code and year), which is cheap. The served model
 //! is then edited rather than built again: only the sheets that changed are put into it.
+//! Edits ([`Model::Edits`]) always apply to the model of the municipality's previous result,
+//! which the server holds: the loader remembers what that model was built from ([`Served`]),
+//! forgets it with every result that has no model, and [`Loader::all`] sends every model
+//! whole.
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::load::{self, AnyFile, Kind, LoadedFile};
