@@ -91,11 +91,16 @@ pub struct Loaded {
     pub municipalities: Vec<LoadedMunicipality>,
 }
 
+/// A content file parsed, as what its place says it is.
 #[derive(Debug, Clone)]
-enum AnyFile {
+pub(crate) enum AnyFile {
+    /// `municipality.toml`.
     Municipality(Parsed<MunicipalityFile>),
+    /// A plan file.
     PlanNode(Parsed<PlanNodeDef>),
+    /// A project sheet, with its fiscal-year folder.
     Project(u16, Parsed<ProjectFile>),
+    /// An action item report, with its fiscal-year folder.
     Action(u16, Parsed<ActionFile>),
 }
 
@@ -265,34 +270,25 @@ pub(crate) fn check_content_dir(root: &Path) -> Result<(), Diagnostic> {
 /// change re-reads and re-parses only the files that changed.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedFile {
-    /// The municipality folder the file stands in.
-    pub(crate) slug: String,
+    /// What the file is, by where it stands (whether it parsed or not).
+    pub(crate) kind: Kind,
     /// Its text, when it could be read (diagnostics show lines and columns from it).
     pub(crate) source: Option<Source>,
     parsed: FileResult,
 }
 
 impl LoadedFile {
-    /// Adds the parsed file to its municipality, or its problem to `report`.
-    pub(crate) fn add_to(&self, m: &mut LoadedMunicipality, report: &mut Report) {
-        if let Some(src) = &self.source {
-            report.add_source(src.clone());
-        }
-        m.add(self.parsed.clone(), report);
+    /// The parsed file, or every problem that kept it from parsing.
+    pub(crate) fn parsed(&self) -> Result<&AnyFile, &[Diagnostic]> {
+        self.parsed.as_ref().map_err(Vec::as_slice)
     }
 }
 
-/// Reads and parses one content file of municipality `slug`.
-pub(crate) fn load_file(
-    root: &Path,
-    path: &Path,
-    slug: &str,
-    kind: Kind,
-    max_bytes: u64,
-) -> LoadedFile {
+/// Reads and parses one content file.
+pub(crate) fn load_file(root: &Path, path: &Path, kind: Kind, max_bytes: u64) -> LoadedFile {
     let (source, parsed) = read_and_parse(root, path, kind, max_bytes);
     LoadedFile {
-        slug: slug.to_string(),
+        kind,
         source,
         parsed,
     }
@@ -391,18 +387,17 @@ pub(crate) fn walk_under(
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let shown = display_path(root, &path);
         match classify(&rel) {
             Ok(Some((slug, kind))) => files.push((path, slug, kind)),
             Ok(None) => diags.push(
                 Diagnostic::warning("not a content file (only .toml and .md are read); ignored")
-                    .in_file(&shown),
+                    .in_file(&display_path(root, &path)),
             ),
             Err(hint) => diags.push(
                 Diagnostic::error(
                     "this file stands where kohyo expects no content, so it would be lost",
                 )
-                .in_file(&shown)
+                .in_file(&display_path(root, &path))
                 .hint(hint),
             ),
         }

@@ -6,6 +6,12 @@
 //! plan period), duplicate codes in one year, indicators (a direction; a unit when a value is a
 //! number), money (whole 円, no words) and cost totals (実質負担額 = 総事業費 − 特定財源);
 //! and, before all of these, the `[limits]` on what one file may hold ([`limits`]).
+//!
+//! A municipality is validated in three steps: its own files (`municipality.toml` and the plan
+//! files, which depend on each other), then each sheet on its own against them, then the
+//! sheets joined, the one check that looks across sheets (one sheet per code and fiscal year).
+//! `kohyo build` runs them in a row; `kohyo serve` keeps the first two steps' results and runs
+//! again only what a change touched.
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::fiscal_year::FiscalYear;
@@ -66,13 +72,77 @@ impl Validator {
 
     /// Validates one municipality, after leaving out its files over a `[limits]` count;
     /// `None` when it cannot be part of the site (its problems are in the report).
-    pub fn municipality(
+    ///
+    /// In three steps, which `kohyo serve` also takes one by one so that it can keep each
+    /// step's result: the municipality's own files (`context`), each sheet on its own
+    /// (`sheet`), and the sheets joined (`Context::add`).
+    pub fn municipality(&self, m: LoadedMunicipality, report: &mut Report) -> Option<Municipality> {
+        let plan_files: Vec<&Parsed<PlanNodeDef>> = m.plan_nodes.iter().collect();
+        let mut cx = self.context(&m.slug, m.has_file, m.file.as_ref(), &plan_files, report);
+        let projects = m.projects.iter().map(|(y, p)| Sheet::Project(*y, p));
+        let actions = m.actions.iter().map(|(y, a)| Sheet::Action(*y, a));
+        for sheet in projects.chain(actions) {
+            if let Some(checked) = self.sheet(cx.as_ref(), sheet, report) {
+                if let Some(cx) = cx.as_mut() {
+                    cx.add(checked, report);
+                }
+            }
+        }
+        cx.and_then(Context::finish)
+    }
+
+    /// Validates a municipality's own files, `municipality.toml` and its plan files (in walk
+    /// order): what each of its sheets is checked against. `None` when it has no
+    /// `municipality.toml` that can be read (`has_file` says whether one exists; when it does,
+    /// its problem is reported where it was read).
+    pub(crate) fn context(
         &self,
-        mut m: LoadedMunicipality,
+        slug: &str,
+        has_file: bool,
+        file: Option<&Parsed<MunicipalityFile>>,
+        plan_files: &[&Parsed<PlanNodeDef>],
         report: &mut Report,
-    ) -> Option<Municipality> {
-        limits::enforce(&mut m, &self.limits, report);
-        municipality(m, &self.config.achievement, report)
+    ) -> Option<Context> {
+        let file = file.filter(|f| limits::municipality_within(f, &self.limits, report));
+        let plan_files: Vec<&Parsed<PlanNodeDef>> = plan_files
+            .iter()
+            .copied()
+            .filter(|p| limits::plan_file_within(p, &self.limits, report))
+            .collect();
+        context(
+            slug,
+            has_file,
+            file,
+            &plan_files,
+            &self.config.achievement,
+            report,
+        )
+    }
+
+    /// Validates one sheet on its own against its municipality's `context` (`None`: the
+    /// municipality cannot be validated, and only the sheet's `[limits]` are checked). Checks
+    /// that look across sheets are [`Context::add`]'s.
+    pub(crate) fn sheet(
+        &self,
+        cx: Option<&Context>,
+        sheet: Sheet<'_>,
+        report: &mut Report,
+    ) -> Option<Checked> {
+        let method = self.config.achievement.method;
+        match sheet {
+            Sheet::Project(folder, p) => {
+                if !limits::project_within(p, &self.limits, report) {
+                    return None;
+                }
+                project(&cx?.muni, folder, p, method, report).map(Checked::Project)
+            }
+            Sheet::Action(folder, a) => {
+                if !limits::action_within(a, &self.limits, report) {
+                    return None;
+                }
+                action(&cx?.muni, folder, a, method, report).map(Checked::Action)
+            }
+        }
     }
 
     /// The validated site settings.
@@ -333,20 +403,162 @@ pub fn check_code(code: &str) -> Result<(), String> {
     crate::segment::check(code)
 }
 
-fn municipality(
-    m: LoadedMunicipality,
+/// A municipality's own files validated (`municipality.toml` and its plan files): the
+/// municipality with its plans, which its sheets are validated against one at a time
+/// ([`Validator::sheet`]) and then joined into ([`Context::add`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Context {
+    /// The municipality with its plans and plan nodes, and the sheets added so far.
+    muni: Municipality,
+    /// Whether its code is valid: with a bad one it never reaches the site.
+    code_ok: bool,
+}
+
+/// One sheet as loaded, borrowed, with the fiscal-year folder it stands in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sheet<'a> {
+    /// A project sheet (事務事業評価).
+    Project(u16, &'a Parsed<ProjectFile>),
+    /// An action item report (アクション項目).
+    Action(u16, &'a Parsed<ActionFile>),
+}
+
+/// One sheet validated on its own: what the model keeps of it.
+#[derive(Debug, Clone)]
+pub(crate) enum Checked {
+    /// A project sheet.
+    Project(Project),
+    /// An action item report.
+    Action(Action),
+}
+
+/// What must be unique among a municipality's sheets: a project's code, or an action report's
+/// 項目番号, in one fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum SheetKey {
+    /// A project's code and fiscal year.
+    Project(String, FiscalYear),
+    /// An action report's 項目番号 (as sorted) and fiscal year.
+    Action(ActionKey, FiscalYear),
+}
+
+impl Checked {
+    /// The key the sheet must hold alone.
+    pub(crate) fn key(&self) -> SheetKey {
+        match self {
+            Checked::Project(p) => SheetKey::Project(p.code.clone(), p.fiscal_year),
+            Checked::Action(a) => SheetKey::Action(a.key.clone(), a.fiscal_year),
+        }
+    }
+
+    /// The problem of this sheet when `first`, before it, holds its key already.
+    pub(crate) fn duplicate_of(&self, first: &Checked) -> Option<Diagnostic> {
+        match (self, first) {
+            (Checked::Project(p), Checked::Project(first)) => Some(duplicate_project(p, first)),
+            (Checked::Action(a), Checked::Action(first)) => Some(duplicate_action(a, first)),
+            _ => None,
+        }
+    }
+
+    /// Puts the sheet into its municipality's model, in place of the one holding its key.
+    pub(crate) fn put_into(self, muni: &mut Municipality) {
+        match self {
+            Checked::Project(p) => {
+                let history = muni.projects.entry(p.code.clone()).or_default();
+                history.insert(p.fiscal_year, p);
+            }
+            Checked::Action(a) => {
+                let history = muni.actions.entry(a.key.clone()).or_default();
+                history.insert(a.fiscal_year, a);
+            }
+        }
+    }
+}
+
+impl SheetKey {
+    /// Takes the sheet holding this key out of a municipality's model.
+    pub(crate) fn take_from(&self, muni: &mut Municipality) -> Option<Checked> {
+        match self {
+            SheetKey::Project(code, year) => {
+                take_sheet(&mut muni.projects, code, *year).map(Checked::Project)
+            }
+            SheetKey::Action(key, year) => {
+                take_sheet(&mut muni.actions, key, *year).map(Checked::Action)
+            }
+        }
+    }
+}
+
+/// Takes a sheet out of a municipality's sheets by key and year, and the key when it has no
+/// sheet left.
+fn take_sheet<K: Ord, T>(
+    sheets: &mut BTreeMap<K, BTreeMap<FiscalYear, T>>,
+    key: &K,
+    year: FiscalYear,
+) -> Option<T> {
+    let history = sheets.get_mut(key)?;
+    let taken = history.remove(&year);
+    if history.is_empty() {
+        sheets.remove(key);
+    }
+    taken
+}
+
+impl Context {
+    /// Adds a validated sheet, unless another sheet already holds its code (項目番号) in its
+    /// fiscal year: that one stays, and this one is reported.
+    pub(crate) fn add(&mut self, sheet: Checked, report: &mut Report) {
+        let m = &self.muni;
+        let duplicate = match &sheet {
+            Checked::Project(p) => m
+                .projects
+                .get(&p.code)
+                .and_then(|h| h.get(&p.fiscal_year))
+                .map(|first| duplicate_project(p, first)),
+            Checked::Action(a) => m
+                .actions
+                .get(&a.key)
+                .and_then(|h| h.get(&a.fiscal_year))
+                .map(|first| duplicate_action(a, first)),
+        };
+        match duplicate {
+            Some(d) => report.push(d),
+            None => sheet.put_into(&mut self.muni),
+        }
+    }
+
+    /// Puts a sheet in, in place of the one holding its key: for sheets already joined.
+    pub(crate) fn put(&mut self, sheet: Checked) {
+        sheet.put_into(&mut self.muni);
+    }
+
+    /// Whether the municipality can be part of the site (its code is valid).
+    pub(crate) fn can_finish(&self) -> bool {
+        self.code_ok
+    }
+
+    /// The municipality with the sheets added, when its code is valid.
+    pub(crate) fn finish(self) -> Option<Municipality> {
+        self.code_ok.then_some(self.muni)
+    }
+}
+
+fn context(
+    slug: &str,
+    has_file: bool,
+    file: Option<&Parsed<MunicipalityFile>>,
+    plan_files: &[&Parsed<PlanNodeDef>],
     site: &AchievementConfig,
     report: &mut Report,
-) -> Option<Municipality> {
+) -> Option<Context> {
     let method = site.method;
-    let Some(file) = m.file else {
-        if !m.has_file {
+    let Some(file) = file else {
+        if !has_file {
             report.push(
                 Diagnostic::error(format!(
-                    "content/{}/ has no municipality.toml, so its sheets belong to no municipality",
-                    m.slug
+                    "content/{slug}/ has no municipality.toml, so its sheets belong to no municipality"
                 ))
-                .in_file(&format!("content/{}", m.slug))
+                .in_file(&format!("content/{slug}"))
                 .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
             );
         }
@@ -358,7 +570,7 @@ fn municipality(
         ..
     } = file;
     let mut cx = Ctx {
-        file: &fname,
+        file: fname,
         report,
         method,
     };
@@ -376,7 +588,7 @@ fn municipality(
                 .set_hint("the municipality's own site, e.g. https://www.city.joso.lg.jp/");
         }
     }
-    let plans = plans(&f, &mut cx);
+    let plans = plans(f, &mut cx);
     let mut achievement = site.clone();
     if !f.grades.is_empty() {
         if let Some(g) = grades(&f.grades, "grades", &mut cx) {
@@ -387,7 +599,7 @@ fn municipality(
     // so that every problem shows in one run; the stand-in code is never output.
     let stand_in = "010006".parse::<MuniCode>().ok()?;
     let mut muni = Municipality {
-        slug: m.slug.clone(),
+        slug: slug.to_string(),
         name: f.name.clone(),
         prefecture: f.prefecture.clone(),
         code: code.unwrap_or(stand_in),
@@ -397,18 +609,11 @@ fn municipality(
         projects: BTreeMap::new(),
         actions: BTreeMap::new(),
     };
-    attach_plan_nodes(&mut muni, m.plan_nodes, method, report);
-    for (folder_year, p) in m.projects {
-        if let Some(project) = project(&muni, folder_year, p, method, report) {
-            insert_project(&mut muni, project, report);
-        }
-    }
-    for (folder_year, a) in m.actions {
-        if let Some(action) = action(&muni, folder_year, a, method, report) {
-            insert_action(&mut muni, action, report);
-        }
-    }
-    code.map(|_| muni)
+    attach_plan_nodes(&mut muni, plan_files, method, report);
+    Some(Context {
+        muni,
+        code_ok: code.is_some(),
+    })
 }
 
 fn plans(f: &MunicipalityFile, cx: &mut Ctx) -> Vec<Plan> {
@@ -511,7 +716,7 @@ struct PendingNode {
 
 fn attach_plan_nodes(
     muni: &mut Municipality,
-    files: Vec<Parsed<PlanNodeDef>>,
+    files: &[&Parsed<PlanNodeDef>],
     method: Method,
     report: &mut Report,
 ) {
@@ -535,8 +740,7 @@ fn attach_plan_nodes(
         let mut roadmap_refs = Vec::new();
         collect_roadmap_refs(&p.value, &mut roadmap_refs);
         let mut node = plan_node(&p.value, &mut cx, true);
-        let extra = p.body_sections;
-        node.sections.extend(extra);
+        node.sections.extend(p.body_sections.iter().cloned());
         pending.push(PendingNode {
             plan,
             parent: p.value.parent.clone(),
@@ -1146,7 +1350,7 @@ fn owners(defs: &[crate::format::OwnerDef], cx: &mut Ctx, span: Range<usize>) ->
 fn project(
     muni: &Municipality,
     folder: u16,
-    p: Parsed<ProjectFile>,
+    p: &Parsed<ProjectFile>,
     method: Method,
     report: &mut Report,
 ) -> Option<Project> {
@@ -1156,7 +1360,7 @@ fn project(
         body_sections,
     } = p;
     let mut cx = Ctx {
-        file: &file,
+        file,
         report,
         method,
     };
@@ -1252,7 +1456,7 @@ fn project(
     let owners = owners(&f.owners, &mut cx, f.code.span());
     let created = f.created.as_ref().and_then(|d| date(d, "created", &mut cx));
     let mut secs = sections(&f.sections);
-    secs.extend(body_sections);
+    secs.extend(body_sections.iter().cloned());
     Some(Project {
         fiscal_year: year?,
         code,
@@ -1349,29 +1553,23 @@ fn cost(c: &Spanned<crate::format::CostDef>, unit: MoneyUnit, cx: &mut Ctx) -> C
     }
 }
 
-fn insert_project(muni: &mut Municipality, p: Project, report: &mut Report) {
-    let history = muni.projects.entry(p.code.clone()).or_default();
-    if let Some(first) = history.get(&p.fiscal_year) {
-        report.push(
-            Diagnostic::error(format!(
-                "project code \"{}\" is used twice in {} (also in {})",
-                p.code,
-                p.fiscal_year.long_label(),
-                first.source
-            ))
-            .in_file(&p.source)
-            .field("code")
-            .hint("each project has one sheet per fiscal year; codes stay the same across years"),
-        );
-        return;
-    }
-    history.insert(p.fiscal_year, p);
+/// The problem of project sheet `p` when `first` holds its code in its fiscal year already.
+fn duplicate_project(p: &Project, first: &Project) -> Diagnostic {
+    Diagnostic::error(format!(
+        "project code \"{}\" is used twice in {} (also in {})",
+        p.code,
+        p.fiscal_year.long_label(),
+        first.source
+    ))
+    .in_file(&p.source)
+    .field("code")
+    .hint("each project has one sheet per fiscal year; codes stay the same across years")
 }
 
 fn action(
     muni: &Municipality,
     folder: u16,
-    p: Parsed<ActionFile>,
+    p: &Parsed<ActionFile>,
     method: Method,
     report: &mut Report,
 ) -> Option<Action> {
@@ -1381,7 +1579,7 @@ fn action(
         body_sections,
     } = p;
     let mut cx = Ctx {
-        file: &file,
+        file,
         report,
         method,
     };
@@ -1456,7 +1654,7 @@ fn action(
     }
     let owners = owners(&f.owners, &mut cx, f.number.span());
     let mut secs = sections(&f.sections);
-    secs.extend(body_sections);
+    secs.extend(body_sections.iter().cloned());
     Some(Action {
         fiscal_year: year?,
         number,
@@ -1472,23 +1670,17 @@ fn action(
     })
 }
 
-fn insert_action(muni: &mut Municipality, a: Action, report: &mut Report) {
-    let history = muni.actions.entry(a.key.clone()).or_default();
-    if let Some(first) = history.get(&a.fiscal_year) {
-        report.push(
-            Diagnostic::error(format!(
-                "項目番号 \"{}\" is used twice in {} (also \"{}\" in {})",
-                a.number,
-                a.fiscal_year.long_label(),
-                first.number,
-                first.source
-            ))
-            .in_file(&a.source)
-            .field("number"),
-        );
-        return;
-    }
-    history.insert(a.fiscal_year, a);
+/// The problem of action report `a` when `first` holds its 項目番号 in its fiscal year already.
+fn duplicate_action(a: &Action, first: &Action) -> Diagnostic {
+    Diagnostic::error(format!(
+        "項目番号 \"{}\" is used twice in {} (also \"{}\" in {})",
+        a.number,
+        a.fiscal_year.long_label(),
+        first.number,
+        first.source
+    ))
+    .in_file(&a.source)
+    .field("number")
 }
 
 #[cfg(test)]

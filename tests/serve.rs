@@ -1,7 +1,9 @@
 //! `kohyo serve` as a person uses it: the preview serves the pages `kohyo build` writes (with a
 //! live-reload script added), follows an edited sheet, shows a broken sheet's error with its file
-//! and line and recovers when it is fixed, picks up a template override, refuses `..`, and
-//! exits with status 1 when its port is taken. The polling waits are generous timeouts, not
+//! and line and recovers when it is fixed, shows errors within and across sheets exactly as
+//! `kohyo check` reports them after each edit (the reload keeps each sheet's validation: never a
+//! stale one), picks up a template override, refuses `..`, and exits with status 1 when its
+//! port is taken. The polling waits are generous timeouts, not
 //! timing assertions.
 
 mod common;
@@ -208,9 +210,7 @@ fn serves_the_built_pages_and_follows_edits() {
     // What the preview serves after the edit is what a build of the edited site writes: pages
     // rendered with only the downloads they link exported, the sheet's own CSV exported alone,
     // and the municipality's page and package files from its whole export.
-    let out2 = dir.path().join("out2");
-    kohyo::build::build(&root, Some(&out2)).1.unwrap();
-    for (target, file) in [
+    let built = [
         (PAGE, "joso/2024/projects/124/index.html"),
         ("/joso/projects/124/", "joso/projects/124/index.html"),
         ("/joso/2024/", "joso/2024/index.html"),
@@ -223,19 +223,8 @@ fn serves_the_built_pages_and_follows_edits() {
         ("/joso/", "joso/index.html"),
         ("/joso/SHA256SUMS", "joso/SHA256SUMS"),
         ("/joso/datapackage.json", "joso/datapackage.json"),
-    ] {
-        let got = get(addr, target);
-        assert_eq!(got.status, 200, "{target}");
-        let body = if file.ends_with(".html") {
-            without_script(&got.body)
-        } else {
-            got.body
-        };
-        assert!(
-            body == fs::read_to_string(out2.join(file)).unwrap(),
-            "{target} differs from the built {file}"
-        );
-    }
+    ];
+    serves_as_built(addr, &root, &dir.path().join("out2"), &built);
 
     // A syntax error shows on every page, with its file and line.
     save(&sheet, &format!("{edited}\nname = \n"));
@@ -273,6 +262,181 @@ fn serves_the_built_pages_and_follows_edits() {
     poll(addr, PAGE, "the override", |g| {
         g.body.contains("上書きテンプレート")
     });
+    drop(server);
+}
+
+/// The diagnostics an error page shows, as text.
+fn shown_diagnostics(html: &str) -> String {
+    let start = html.find("<pre>").expect("no <pre> on the error page") + "<pre>".len();
+    let end = start + html[start..].find("</pre>").unwrap();
+    html[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Waits until the sheet's page shows the diagnostics `kohyo check` prints for the site as it
+/// is on disk now (at most 30 s), and returns them.
+fn shows_check(addr: &str, root: &Path, what: &str) -> String {
+    let (site, report) = kohyo::check(root);
+    assert!(site.is_none(), "{what}: the site has no error");
+    let expected = report.render(false).trim_end().to_string();
+    let started = Instant::now();
+    loop {
+        let got = get(addr, PAGE);
+        let shown = (got.status == 500).then(|| shown_diagnostics(&got.body));
+        if shown.as_deref() == Some(expected.as_str()) {
+            return expected;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            assert_eq!(
+                shown.unwrap_or(got.body),
+                expected,
+                "{what}: the preview never showed what kohyo check reports"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Asserts that the preview serves each `(target, file)` as a build of the site as it is now
+/// writes the file (pages without their live-reload script).
+fn serves_as_built(addr: &str, root: &Path, out: &Path, files: &[(&str, &str)]) {
+    kohyo::build::build(root, Some(out)).1.unwrap();
+    for (target, file) in files {
+        let got = get(addr, target);
+        assert_eq!(got.status, 200, "{target}");
+        let body = if file.ends_with(".html") {
+            without_script(&got.body)
+        } else {
+            got.body
+        };
+        assert!(
+            body == fs::read_to_string(out.join(file)).unwrap(),
+            "{target} differs from the built {file}"
+        );
+    }
+}
+
+#[test]
+fn errors_within_and_across_sheets_show_as_check_reports_them_and_clear() {
+    let (dir, root) = copy_sample_site();
+    let server = start(&root);
+    let addr = server.addr.as_str();
+    assert_eq!(get(addr, PAGE).status, 200);
+    let sheet = root.join(SHEET);
+    let original = fs::read_to_string(&sheet).unwrap();
+    let node = "plan_node = \"教育機関・民間企業との連携\"";
+    assert!(original.contains(node));
+
+    // An error in one sheet.
+    save(
+        &sheet,
+        &original.replace(node, "plan_node = \"存在しない施策\""),
+    );
+    let shown = shows_check(addr, &root, "an unknown plan node");
+    assert!(shown.contains("存在しない施策"), "{shown}");
+
+    // A second sheet with the same code, before it in the folder: the duplicate is reported on
+    // the first sheet, which did not change, beside its own error.
+    let other = root.join("content/joso/2024/projects/100.toml");
+    save(&other, &original);
+    let shown = shows_check(addr, &root, "a duplicate code");
+    assert!(shown.contains("存在しない施策"), "{shown}");
+    assert!(
+        shown.contains("project code \"124\" is used twice")
+            && shown.contains(&format!("  ┌─ {SHEET}:")),
+        "{shown}"
+    );
+
+    // The first sheet fixed: only the duplicate is left.
+    save(&sheet, &original);
+    let shown = shows_check(addr, &root, "the duplicate alone");
+    assert!(!shown.contains("存在しない施策"), "{shown}");
+    assert!(shown.contains("is used twice"), "{shown}");
+
+    // The second sheet given its own code: the site is back, with both sheets.
+    save(
+        &other,
+        &original.replace("code = \"124\"", "code = \"100\""),
+    );
+    poll(addr, PAGE, "the page again", |g| g.status == 200);
+    let both = [
+        (PAGE, "joso/2024/projects/124/index.html"),
+        (
+            "/joso/2024/projects/100/",
+            "joso/2024/projects/100/index.html",
+        ),
+        ("/joso/2024/", "joso/2024/index.html"),
+    ];
+    serves_as_built(addr, &root, &dir.path().join("out1"), &both);
+
+    // The second sheet edited, then removed, with no error: the model served is edited in
+    // place, one sheet taken out and put back, then taken out.
+    let second = original
+        .replace("code = \"124\"", "code = \"100\"")
+        .replace(
+            "name = \"教育機関・民間企業との連携事業\"",
+            "name = \"別紙の事業\"",
+        );
+    assert!(second.contains("別紙の事業"));
+    save(&other, &second);
+    poll(
+        addr,
+        "/joso/2024/projects/100/",
+        "the second sheet's name",
+        |g| g.status == 200 && g.body.contains("別紙の事業"),
+    );
+    serves_as_built(addr, &root, &dir.path().join("out1b"), &both);
+    fs::remove_file(&other).unwrap();
+    poll(addr, "/joso/2024/projects/100/", "the sheet gone", |g| {
+        g.status == 404
+    });
+    let one = [
+        (PAGE, "joso/2024/projects/124/index.html"),
+        ("/joso/2024/", "joso/2024/index.html"),
+    ];
+    serves_as_built(addr, &root, &dir.path().join("out1c"), &one);
+
+    // A plan file that loses the node the sheet names: the sheet, unchanged, is checked
+    // against the new plan.
+    let plan = root.join("content/joso/plan/VII.toml");
+    let plan_text = fs::read_to_string(&plan).unwrap();
+    let renamed = plan_text.replace(
+        "code = \"教育機関・民間企業との連携\"",
+        "code = \"教育機関との連携\"",
+    );
+    assert_ne!(renamed, plan_text);
+    save(&plan, &renamed);
+    let shown = shows_check(addr, &root, "a plan node gone");
+    assert!(shown.contains(&format!("  ┌─ {SHEET}:")), "{shown}");
+
+    // The plan fixed: the site is as it was.
+    save(&plan, &plan_text);
+    poll(addr, PAGE, "the page again", |g| g.status == 200);
+    let pages = [
+        (PAGE, "joso/2024/projects/124/index.html"),
+        ("/joso/2024/", "joso/2024/index.html"),
+        (
+            "/joso/plan/%E6%95%99%E8%82%B2%E6%A9%9F%E9%96%A2%E3%83%BB%E6%B0%91%E9%96%93%E4%BC%81%E6%A5%AD%E3%81%A8%E3%81%AE%E9%80%A3%E6%90%BA/",
+            "joso/plan/教育機関・民間企業との連携/index.html",
+        ),
+    ];
+    serves_as_built(addr, &root, &dir.path().join("out2"), &pages);
+
+    // A municipality's folder removed: its pages are gone, and the home page lists the others.
+    fs::remove_dir_all(root.join("content/shimotsuma")).unwrap();
+    poll(addr, "/shimotsuma/", "the municipality gone", |g| {
+        g.status == 404
+    });
+    serves_as_built(
+        addr,
+        &root,
+        &dir.path().join("out3"),
+        &[("/", "index.html")],
+    );
     drop(server);
 }
 

@@ -3,8 +3,9 @@
 //!
 //! The site is loaded and validated once, then kept in memory ([`state`]); a page is rendered
 //! when the browser asks for it, at the URL `kohyo build` would write it to, and kept until a
-//! change it depends on. The folders are watched ([`watch`]): a changed sheet is re-read on its
-//! own and its municipality re-validated ([`loader`]); a changed template recompiles the theme.
+//! change it depends on. The folders are watched ([`watch`]): a changed sheet is re-read and
+//! re-validated on its own, and its municipality's sheets joined again ([`loader`]); a changed
+//! template recompiles the theme.
 //! Every HTML page served carries a small live-reload script ([`reload`]) that reloads it when
 //! the site changes; while the content or the templates have errors, every page shows them
 //! instead, and the terminal prints them as `kohyo check` does. Nothing is written to disk.
@@ -96,15 +97,14 @@ fn reload(shared: &Shared, loader: &mut loader::Loader, root: &Path, changes: &w
         None
     };
     let theme = changes.theme.then(|| load_theme(root));
-    {
+    let replaced = {
         let mut state = write(&shared.state);
-        if let Some(content) = content {
-            state.apply(content);
-        }
+        let replaced = content.map(|content| state.apply(content));
         if let Some(theme) = theme {
             state.set_theme(theme);
         }
-    }
+        replaced
+    };
     let ready = started.elapsed();
     let since = changes.since.map_or(ready, |t| t.elapsed());
     let what: Vec<String> = changes
@@ -124,6 +124,8 @@ fn reload(shared: &Shared, loader: &mut loader::Loader, root: &Path, changes: &w
     );
     *lock(&shared.version) += 1;
     shared.reloaded.notify_all();
+    // Freed once the new version is out: pages need not wait for it.
+    drop(replaced);
 }
 
 /// Prints the site's diagnostics (on stderr) and a status line (on stdout).

@@ -4,7 +4,7 @@
 //! exported for it (it shows their sizes); a municipality's whole export (its zip, data package
 //! and checksums need every CSV) is made once, for its own page or a file only it has.
 
-use super::loader::{MuniResult, Reloaded};
+use super::loader::{Model, MuniResult, Reloaded};
 use crate::diagnostics::Report;
 use crate::export::{self, Export};
 use crate::model::{Config, Municipality, Site};
@@ -70,13 +70,17 @@ impl State {
             pages: Mutex::default(),
             exports: Mutex::default(),
         };
-        state.apply(loaded);
+        drop(state.apply(loaded));
         state
     }
 
     /// Takes in a reload, dropping what depends on what changed: everything after a full
     /// reload; else the changed municipalities' pages and data files, and the site-wide pages.
-    pub(crate) fn apply(&mut self, reloaded: Reloaded) {
+    /// Returns the models replaced, for the caller to drop once the lock is released (freeing
+    /// a municipality of 500 sheets takes a millisecond or more).
+    #[must_use = "drop the replaced models after releasing the lock"]
+    pub(crate) fn apply(&mut self, reloaded: Reloaded) -> Vec<Municipality> {
+        let mut replaced = Vec::new();
         let munis = match reloaded {
             Reloaded::All {
                 config,
@@ -84,7 +88,7 @@ impl State {
                 munis,
             } => {
                 self.site.config = config;
-                self.site.municipalities.clear();
+                replaced = std::mem::take(&mut self.site.municipalities);
                 self.site_report = report;
                 self.muni_reports.clear();
                 lock(&self.pages).clear();
@@ -115,15 +119,26 @@ impl State {
             let list = &mut self.site.municipalities;
             let at = list.binary_search_by(|m| m.slug.as_str().cmp(&slug));
             match (at, model) {
-                (Ok(i), Some(m)) => list[i] = m,
-                (Err(i), Some(m)) => list.insert(i, m),
-                (Ok(i), None) => {
-                    list.remove(i);
+                (Ok(i), Model::Whole(m)) => replaced.push(std::mem::replace(&mut list[i], m)),
+                (Err(i), Model::Whole(m)) => list.insert(i, m),
+                (Ok(i), Model::Edits(taken, put)) => {
+                    let m = &mut list[i];
+                    for key in &taken {
+                        let found = key.take_from(m);
+                        debug_assert!(found.is_some(), "{slug}: no sheet at {key:?}");
+                    }
+                    for sheet in put {
+                        sheet.put_into(m);
+                    }
                 }
-                (Err(_), None) => {}
+                // The loader sends edits only to the model it sent before, which is here.
+                (Err(_), Model::Edits(..)) => debug_assert!(false, "edits to no model: {slug}"),
+                (Ok(i), Model::None) => replaced.push(list.remove(i)),
+                (Err(_), Model::None) => {}
             }
             self.muni_reports.insert(slug, report);
         }
+        replaced
     }
 
     /// Takes in a recompiled theme; every page is rendered again.

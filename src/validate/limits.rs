@@ -7,7 +7,7 @@ use crate::diagnostics::{Diagnostic, Report};
 use crate::format::{
     ActionFile, IndicatorDef, LimitsDef, MunicipalityFile, PlanNodeDef, ProjectFile,
 };
-use crate::load::{LoadedMunicipality, Parsed};
+use crate::load::Parsed;
 use toml::Spanned;
 
 /// The default most activities on one project sheet.
@@ -197,24 +197,44 @@ impl Counts {
     }
 }
 
-/// Reports every file of a municipality over a limit and drops it, so that nothing later works
-/// on it.
-pub(super) fn enforce(m: &mut LoadedMunicipality, limits: &Limits, report: &mut Report) {
-    let mut keep = |file: &str, counts: Counts| {
-        let over = counts.over(limits, file);
-        let ok = over.is_empty();
-        report.extend(over);
-        ok
-    };
-    if let Some(f) = &m.file {
-        if !keep(&f.file, Counts::municipality(&f.value)) {
-            m.file = None;
-        }
-    }
-    m.plan_nodes.retain(|p| keep(&p.file, Counts::plan_file(p)));
-    m.projects
-        .retain(|(_, p)| keep(&p.file, Counts::project(p)));
-    m.actions.retain(|(_, p)| keep(&p.file, Counts::action(p)));
+/// Whether `municipality.toml` is within the limits; each limit it exceeds is reported, and a
+/// file over one is left out of everything after.
+pub(super) fn municipality_within(
+    p: &Parsed<MunicipalityFile>,
+    limits: &Limits,
+    report: &mut Report,
+) -> bool {
+    within(&p.file, Counts::municipality(&p.value), limits, report)
+}
+
+/// Whether a plan file is within the limits (see [`municipality_within`]).
+pub(super) fn plan_file_within(
+    p: &Parsed<PlanNodeDef>,
+    limits: &Limits,
+    report: &mut Report,
+) -> bool {
+    within(&p.file, Counts::plan_file(p), limits, report)
+}
+
+/// Whether a project sheet is within the limits (see [`municipality_within`]).
+pub(super) fn project_within(
+    p: &Parsed<ProjectFile>,
+    limits: &Limits,
+    report: &mut Report,
+) -> bool {
+    within(&p.file, Counts::project(p), limits, report)
+}
+
+/// Whether an action report is within the limits (see [`municipality_within`]).
+pub(super) fn action_within(p: &Parsed<ActionFile>, limits: &Limits, report: &mut Report) -> bool {
+    within(&p.file, Counts::action(p), limits, report)
+}
+
+fn within(file: &str, counts: Counts, limits: &Limits, report: &mut Report) -> bool {
+    let over = counts.over(limits, file);
+    let ok = over.is_empty();
+    report.extend(over);
+    ok
 }
 
 #[cfg(test)]
