@@ -492,7 +492,7 @@ impl SheetKey {
 /// Takes a sheet out of a municipality's sheets by key and year, and the key when it has no
 /// sheet left.
 fn take_sheet<K: Ord, T>(
-    sheets: &mut BTreeMap<K, BTreeMap<FiscalYear, T>>,
+    sheets: &mut BTreeMap<K, YearMap<T>>,
     key: &K,
     year: FiscalYear,
 ) -> Option<T> {

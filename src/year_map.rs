@@ -57,6 +57,11 @@ impl<T> YearMap<T> {
         self.find(*year).ok().map(|i| &mut self.entries[i].1)
     }
 
+    /// Takes a year's value out.
+    pub fn remove(&mut self, year: &FiscalYear) -> Option<T> {
+        self.find(*year).ok().map(|i| self.entries.remove(i).1)
+    }
+
     /// Whether the year has a value.
     pub fn contains_key(&self, year: &FiscalYear) -> bool {
         self.find(*year).is_ok()
@@ -204,6 +209,9 @@ mod tests {
         assert_eq!(m.get(&fy(2022)), Some(&"B"));
         assert_eq!(m.get(&fy(2021)), None);
         assert_eq!(m.last_key_value(), Some((&fy(2024), &"c")));
+        assert_eq!(m.remove(&fy(2024)), Some("c"));
+        assert_eq!(m.remove(&fy(2024)), None);
+        m.insert(fy(2024), "c");
         let upto: Vec<&str> = m.range(..=fy(2022)).map(|(_, v)| *v).collect();
         assert_eq!(upto, ["a", "B"]);
     }
