@@ -67,7 +67,7 @@ pub fn value_columns(name: &str, what: &str, unit: Option<&str>) -> Vec<Column> 
 }
 
 /// The fields of a value (see [`value_columns`]); `None` is 記載なし.
-pub fn value_fields(v: Option<&Value>, note: Option<&str>) -> Vec<Field> {
+pub fn value_fields<'a>(v: Option<&'a Value>, note: Option<&'a str>) -> [Field<'a>; 4] {
     let (number, kind, words) = match v {
         None => (Field::Empty, KIND_ABSENT, Field::Empty),
         Some(Value::Measured(n)) => (Field::Number(*n), KIND_NUMBER, Field::Empty),
@@ -75,7 +75,7 @@ pub fn value_fields(v: Option<&Value>, note: Option<&str>) -> Vec<Field> {
         Some(Value::NotReported) => (Field::Empty, KIND_BLANK, Field::Empty),
         Some(Value::Qualitative(s)) => (Field::Empty, KIND_WORDS, Field::text(s.as_str())),
     };
-    vec![number, Field::text(kind), words, Field::opt_text(note)]
+    [number, Field::text(kind), words, Field::opt_text(note)]
 }
 
 /// The columns of an amount: `{name}（円）` and `{name}の種類`.
@@ -101,28 +101,28 @@ pub fn money_columns(name: &str, what: &str) -> Vec<Column> {
 }
 
 /// The fields of an amount; `None` is 記載なし.
-pub fn money_fields(a: Option<Amount>) -> Vec<Field> {
+pub fn money_fields(a: Option<Amount>) -> [Field<'static>; 2] {
     let (yen, kind) = match a {
         None => (Field::Empty, KIND_ABSENT),
         Some(Amount::Yen(y)) => (Field::Integer(y.0), KIND_NUMBER),
         Some(Amount::NotApplicable) => (Field::Empty, KIND_NA),
         Some(Amount::NotReported) => (Field::Empty, KIND_BLANK),
     };
-    vec![yen, Field::text(kind)]
+    [yen, Field::text(kind)]
 }
 
 /// A total over activities: the sum only when every activity has an amount in 円; 集計不可 when
 /// some have and some have not; 該当なし or 未記入 when all are 「－」 or all blank; 記載なし when
 /// the sheet has no activity. A blank never becomes 0.
-pub fn sum_fields(amounts: &[Amount]) -> Vec<Field> {
+pub fn sum_fields(amounts: &[Amount]) -> [Field<'static>; 2] {
     if amounts.is_empty() {
         return money_fields(None);
     }
     let yen: Option<Vec<i64>> = amounts.iter().map(|a| a.yen().map(|y| y.0)).collect();
     if let Some(yen) = yen {
         return match yen.iter().try_fold(0i64, |acc, y| acc.checked_add(*y)) {
-            Some(total) => vec![Field::Integer(total), Field::text(KIND_NUMBER)],
-            None => vec![Field::Empty, Field::text(KIND_NO_SUM)],
+            Some(total) => [Field::Integer(total), Field::text(KIND_NUMBER)],
+            None => [Field::Empty, Field::text(KIND_NO_SUM)],
         };
     }
     if amounts.iter().all(|a| *a == Amount::NotApplicable) {
@@ -131,7 +131,7 @@ pub fn sum_fields(amounts: &[Amount]) -> Vec<Field> {
     if amounts.iter().all(|a| *a == Amount::NotReported) {
         return money_fields(Some(Amount::NotReported));
     }
-    vec![Field::Empty, Field::text(KIND_NO_SUM)]
+    [Field::Empty, Field::text(KIND_NO_SUM)]
 }
 
 /// 全国地方公共団体コード and 団体名.
@@ -146,8 +146,8 @@ pub fn muni_columns() -> Vec<Column> {
 }
 
 /// The fields of [`muni_columns`].
-pub fn muni_fields(m: &Municipality) -> Vec<Field> {
-    vec![
+pub fn muni_fields(m: &Municipality) -> [Field<'_>; 2] {
+    [
         Field::text(m.code.to_string()),
         Field::text(m.name.as_str()),
     ]
@@ -169,10 +169,10 @@ pub fn year_columns(name: &str, what: &str) -> Vec<Column> {
 }
 
 /// The fields of [`year_columns`].
-pub fn year_fields(y: Option<FiscalYear>) -> Vec<Field> {
+pub fn year_fields(y: Option<FiscalYear>) -> [Field<'static>; 2] {
     match y {
-        Some(y) => vec![Field::Year(y), Field::text(y.wareki())],
-        None => vec![Field::Empty, Field::Empty],
+        Some(y) => [Field::Year(y), Field::text(y.wareki())],
+        None => [Field::Empty, Field::Empty],
     }
 }
 
@@ -196,7 +196,7 @@ mod tests {
         let n = Value::Measured("0".parse().unwrap());
         assert_eq!(
             value_fields(Some(&n), None),
-            vec![
+            [
                 Field::Number("0".parse().unwrap()),
                 Field::text("数値"),
                 Field::Empty,
@@ -223,28 +223,28 @@ mod tests {
         let y = |n| Amount::Yen(Yen(n));
         assert_eq!(
             sum_fields(&[y(0), y(255_615_000)]),
-            vec![Field::Integer(255_615_000), Field::text("数値")]
+            [Field::Integer(255_615_000), Field::text("数値")]
         );
         assert_eq!(
             sum_fields(&[y(5), Amount::NotReported]),
-            vec![Field::Empty, Field::text("集計不可")]
+            [Field::Empty, Field::text("集計不可")]
         );
         assert_eq!(
             sum_fields(&[y(5), Amount::NotApplicable]),
-            vec![Field::Empty, Field::text("集計不可")]
+            [Field::Empty, Field::text("集計不可")]
         );
         assert_eq!(
             sum_fields(&[Amount::NotReported, Amount::NotReported]),
-            vec![Field::Empty, Field::text("未記入")]
+            [Field::Empty, Field::text("未記入")]
         );
         assert_eq!(
             sum_fields(&[Amount::NotApplicable]),
-            vec![Field::Empty, Field::text("該当なし")]
+            [Field::Empty, Field::text("該当なし")]
         );
-        assert_eq!(sum_fields(&[]), vec![Field::Empty, Field::text("記載なし")]);
+        assert_eq!(sum_fields(&[]), [Field::Empty, Field::text("記載なし")]);
         assert_eq!(
             sum_fields(&[y(i64::MAX), y(1)]),
-            vec![Field::Empty, Field::text("集計不可")]
+            [Field::Empty, Field::text("集計不可")]
         );
     }
 }
