@@ -11,6 +11,7 @@ use super::table::{Column, ColumnType, Field};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Owner};
 use crate::value::{Amount, Value};
+use std::sync::LazyLock;
 
 /// 〜の種類 of a value: what the sheet wrote.
 pub const VALUE_KINDS: &[&str] = &[KIND_NUMBER, KIND_NA, KIND_BLANK, KIND_WORDS, KIND_ABSENT];
@@ -168,10 +169,22 @@ pub fn year_columns(name: &str, what: &str) -> Vec<Column> {
     ]
 }
 
+/// The 和暦 of every year from 1900 on, made once: a CSV writes one per row.
+static WAREKI: LazyLock<Vec<String>> = LazyLock::new(|| {
+    (1900..)
+        .map_while(|y| FiscalYear::new(y).ok())
+        .map(FiscalYear::wareki)
+        .collect()
+});
+
 /// The fields of [`year_columns`].
 pub fn year_fields(y: Option<FiscalYear>) -> [Field<'static>; 2] {
+    let wareki = |y: FiscalYear| match WAREKI.get(usize::from(y.year()).wrapping_sub(1900)) {
+        Some(w) => Field::text(w.as_str()),
+        None => Field::text(y.wareki()),
+    };
     match y {
-        Some(y) => [Field::Year(y), Field::text(y.wareki())],
+        Some(y) => [Field::Year(y), wareki(y)],
         None => [Field::Empty, Field::Empty],
     }
 }
@@ -216,6 +229,21 @@ mod tests {
             [Field::Empty, Field::text("文言"), Field::text("実施")]
         );
         assert_eq!(value_fields(None, None)[1], Field::text("記載なし"));
+    }
+
+    #[test]
+    fn year_fields_read_as_the_year_says() {
+        for y in [1900, 1926, 1989, 2019, 2024, 2200] {
+            let fy = FiscalYear::new(y).unwrap();
+            assert_eq!(
+                year_fields(Some(fy)),
+                [Field::Year(fy), Field::text(fy.wareki())]
+            );
+        }
+        assert_eq!(
+            year_fields(FiscalYear::new(2019).ok())[1],
+            Field::text("令和元年度")
+        );
     }
 
     #[test]
