@@ -354,7 +354,10 @@ impl<'a> Table<'a> {
 
     /// The UTF-8 file: BOM, then the CSV text.
     pub fn to_utf8(&self) -> Result<Vec<u8>, TableError> {
-        self.write_csv(BOM.to_vec())
+        let mut bytes = self.write_csv(BOM.to_vec())?;
+        // A municipality's files are kept for its zip: no room to spare.
+        bytes.shrink_to_fit();
+        Ok(bytes)
     }
 
     /// Appends the CSV text to `out`: one buffer for every cell, no string per cell.
