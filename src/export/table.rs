@@ -370,7 +370,7 @@ impl<'a> Table<'a> {
         let csv_err = |e: csv::Error| TableError::Csv(e.to_string());
         w.write_record(self.columns.iter().map(|c| c.name.as_str()))
             .map_err(csv_err)?;
-        let mut cell = String::new();
+        let mut cell = String::with_capacity(256);
         for row in &self.rows {
             for field in &row.fields {
                 cell.clear();
