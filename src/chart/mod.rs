@@ -32,6 +32,7 @@ pub use svg::{DATA_COLOURS, contrast_ratio, escape};
 use crate::model::Direction;
 use crate::value::Value;
 use serde::Serialize;
+use std::rc::Rc;
 
 /// A finished chart. Its root `<svg>` has the classes `chart` and `chart-indicator`,
 /// `chart-budget` or `chart-status`.
@@ -43,8 +44,15 @@ pub struct Chart {
     pub title: String,
     /// Its values in words.
     pub desc: String,
-    /// The `<svg>` element, escaped and ready to embed.
-    pub svg: String,
+    /// The `<svg>` element, escaped and ready to embed; shared, not copied, by the page that
+    /// shows it.
+    #[serde(serialize_with = "serialize_str")]
+    pub svg: Rc<str>,
+}
+
+/// Serialises shared text as a string.
+fn serialize_str<S: serde::Serializer>(s: &Rc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(s)
 }
 
 impl Chart {

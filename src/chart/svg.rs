@@ -4,7 +4,9 @@
 
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontFamily, IntoFont, RGBColor, TextStyle};
+use std::cell::RefCell;
 use std::fmt::Write;
+use std::rc::Rc;
 
 /// Body text, #1a1a1c (the theme's text colour).
 pub(crate) const TEXT: RGBColor = RGBColor(0x1a, 0x1a, 0x1c);
@@ -281,10 +283,43 @@ impl Paint {
 /// become one `<path>` (grid lines, axis and ticks, the runs of a series), written when the next
 /// shape or the end comes, so that shapes drawn later stay on top of lines. Text takes a class ([`TextClass`]) instead of
 /// font attributes; coordinates are whole units or one decimal.
+///
+/// The buffers are the thread's own, kept from one chart to the next ([`Buffers`]): a fresh
+/// buffer of a few kilobytes per chart costs glibc a consolidation of its free lists each time.
 pub(crate) struct Svg {
     out: String,
     /// Path data waiting to be written, one entry per stroke, in the order first drawn.
     pending: Vec<(Stroke, String)>,
+    /// Emptied path buffers, for the next strokes.
+    spare: Vec<String>,
+}
+
+/// The buffers an [`Svg`] writes into, between two charts.
+#[derive(Default)]
+struct Buffers {
+    out: String,
+    pending: Vec<(Stroke, String)>,
+    spare: Vec<String>,
+}
+
+thread_local! {
+    /// The buffers of the last chart this thread drew, empty but with their capacity.
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+impl Drop for Svg {
+    /// Gives the buffers back to the thread for its next chart.
+    fn drop(&mut self) {
+        let mut spare = std::mem::take(&mut self.spare);
+        spare.extend(self.pending.drain(..).map(|(_, d)| d));
+        let buffers = Buffers {
+            out: std::mem::take(&mut self.out),
+            pending: std::mem::take(&mut self.pending),
+            spare,
+        };
+        // During the thread's exit the buffers are simply freed.
+        let _ = BUFFERS.try_with(|b| *b.borrow_mut() = buffers);
+    }
 }
 
 impl Svg {
@@ -292,7 +327,15 @@ impl Svg {
     /// chart-{kind}`, a viewBox (no fixed size), and `aria-labelledby` naming the `<title>` and
     /// `<desc>` that follow it, whose ids start with `id`. Everything is escaped here.
     pub(crate) fn new(kind: &str, id: &str, title: &str, desc: &str, size: (u32, u32)) -> Svg {
-        let mut out = String::with_capacity(4096 + title.len() + desc.len());
+        let Buffers {
+            mut out,
+            pending,
+            spare,
+        } = BUFFERS
+            .try_with(|b| std::mem::take(&mut *b.borrow_mut()))
+            .unwrap_or_default();
+        out.clear();
+        out.reserve(4096 + title.len() + desc.len());
         let _ = write!(
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart chart-",
@@ -314,7 +357,8 @@ impl Svg {
         out.push_str("</desc>\n");
         Svg {
             out,
-            pending: Vec::new(),
+            pending,
+            spare,
         }
     }
 
@@ -329,7 +373,10 @@ impl Svg {
         let i = match self.pending.iter().position(|(s, _)| *s == stroke) {
             Some(i) => i,
             None => {
-                self.pending.push((stroke, String::with_capacity(256)));
+                let mut d = self.spare.pop().unwrap_or_default();
+                d.clear();
+                d.reserve(256);
+                self.pending.push((stroke, d));
                 self.pending.len() - 1
             }
         };
@@ -344,8 +391,10 @@ impl Svg {
 
     /// Writes the pending paths (in the order their strokes were first drawn).
     pub(crate) fn flush(&mut self) {
-        for (stroke, d) in self.pending.drain(..) {
-            let _ = write!(self.out, "<path d=\"{d}\" fill=\"none\"");
+        for (stroke, mut d) in self.pending.drain(..) {
+            self.out.push_str("<path d=\"");
+            self.out.push_str(&d);
+            self.out.push_str("\" fill=\"none\"");
             colour_attr(&mut self.out, "stroke", stroke.colour);
             if stroke.width != 1 {
                 let _ = write!(self.out, " stroke-width=\"{}\"", stroke.width);
@@ -354,6 +403,8 @@ impl Svg {
                 let _ = write!(self.out, " stroke-dasharray=\"{on} {off}\"");
             }
             self.out.push_str("/>\n");
+            d.clear();
+            self.spare.push(d);
         }
     }
 
@@ -458,11 +509,12 @@ impl Svg {
         }
     }
 
-    /// The finished `<svg>` element.
-    pub(crate) fn finish(mut self) -> String {
+    /// The finished `<svg>` element, in an allocation of its own size (the buffer stays with the
+    /// thread).
+    pub(crate) fn finish(mut self) -> Rc<str> {
         self.flush();
         self.out.push_str("</svg>");
-        self.out
+        Rc::from(self.out.as_str())
     }
 }
 

@@ -10,6 +10,7 @@ use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Municipality};
 use crate::render::display;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 /// 進捗状況 values.
 pub const PROGRESS: &[&str] = &["達成", "順調", "概ね順調", "遅延", "未着手", "中止"];
@@ -95,12 +96,13 @@ pub fn columns(years: &[FiscalYear]) -> Vec<Column> {
 }
 
 /// `actions.csv` of a year.
-pub fn table(m: &Municipality, year: FiscalYear) -> Table {
+pub fn table(m: &Municipality, year: FiscalYear) -> Table<'_> {
     let years = schedule_years(m, m.actions_in(year));
     let mut t = Table::new(columns(&years));
     for a in m.actions_in(year) {
-        let origin = format!("{}（アクション項目 {}「{}」）", a.source, a.number, a.title);
-        let head = |f: &mut Vec<Field>| {
+        let origin: Rc<str> =
+            format!("{}（アクション項目 {}「{}」）", a.source, a.number, a.title).into();
+        let head = |f: &mut Vec<_>| {
             f.extend(muni_fields(m));
             f.extend(cells::year_fields(Some(a.fiscal_year)));
             f.push(Field::text(a.number.as_str()));

@@ -11,6 +11,7 @@ use super::table::{Column, ColumnType, Field};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Municipality, Owner};
 use crate::value::{Amount, Value};
+use std::sync::LazyLock;
 
 /// 〜の種類 of a value: what the sheet wrote.
 pub const VALUE_KINDS: &[&str] = &[KIND_NUMBER, KIND_NA, KIND_BLANK, KIND_WORDS, KIND_ABSENT];
@@ -67,7 +68,7 @@ pub fn value_columns(name: &str, what: &str, unit: Option<&str>) -> Vec<Column> 
 }
 
 /// The fields of a value (see [`value_columns`]); `None` is 記載なし.
-pub fn value_fields(v: Option<&Value>, note: Option<&str>) -> Vec<Field> {
+pub fn value_fields<'a>(v: Option<&'a Value>, note: Option<&'a str>) -> [Field<'a>; 4] {
     let (number, kind, words) = match v {
         None => (Field::Empty, KIND_ABSENT, Field::Empty),
         Some(Value::Measured(n)) => (Field::Number(*n), KIND_NUMBER, Field::Empty),
@@ -75,7 +76,7 @@ pub fn value_fields(v: Option<&Value>, note: Option<&str>) -> Vec<Field> {
         Some(Value::NotReported) => (Field::Empty, KIND_BLANK, Field::Empty),
         Some(Value::Qualitative(s)) => (Field::Empty, KIND_WORDS, Field::text(s.as_str())),
     };
-    vec![number, Field::text(kind), words, Field::opt_text(note)]
+    [number, Field::text(kind), words, Field::opt_text(note)]
 }
 
 /// The columns of an amount: `{name}（円）` and `{name}の種類`.
@@ -101,28 +102,28 @@ pub fn money_columns(name: &str, what: &str) -> Vec<Column> {
 }
 
 /// The fields of an amount; `None` is 記載なし.
-pub fn money_fields(a: Option<Amount>) -> Vec<Field> {
+pub fn money_fields(a: Option<Amount>) -> [Field<'static>; 2] {
     let (yen, kind) = match a {
         None => (Field::Empty, KIND_ABSENT),
         Some(Amount::Yen(y)) => (Field::Integer(y.0), KIND_NUMBER),
         Some(Amount::NotApplicable) => (Field::Empty, KIND_NA),
         Some(Amount::NotReported) => (Field::Empty, KIND_BLANK),
     };
-    vec![yen, Field::text(kind)]
+    [yen, Field::text(kind)]
 }
 
 /// A total over activities: the sum only when every activity has an amount in 円; 集計不可 when
 /// some have and some have not; 該当なし or 未記入 when all are 「－」 or all blank; 記載なし when
 /// the sheet has no activity. A blank never becomes 0.
-pub fn sum_fields(amounts: &[Amount]) -> Vec<Field> {
+pub fn sum_fields(amounts: &[Amount]) -> [Field<'static>; 2] {
     if amounts.is_empty() {
         return money_fields(None);
     }
     let yen: Option<Vec<i64>> = amounts.iter().map(|a| a.yen().map(|y| y.0)).collect();
     if let Some(yen) = yen {
         return match yen.iter().try_fold(0i64, |acc, y| acc.checked_add(*y)) {
-            Some(total) => vec![Field::Integer(total), Field::text(KIND_NUMBER)],
-            None => vec![Field::Empty, Field::text(KIND_NO_SUM)],
+            Some(total) => [Field::Integer(total), Field::text(KIND_NUMBER)],
+            None => [Field::Empty, Field::text(KIND_NO_SUM)],
         };
     }
     if amounts.iter().all(|a| *a == Amount::NotApplicable) {
@@ -131,7 +132,7 @@ pub fn sum_fields(amounts: &[Amount]) -> Vec<Field> {
     if amounts.iter().all(|a| *a == Amount::NotReported) {
         return money_fields(Some(Amount::NotReported));
     }
-    vec![Field::Empty, Field::text(KIND_NO_SUM)]
+    [Field::Empty, Field::text(KIND_NO_SUM)]
 }
 
 /// 全国地方公共団体コード and 団体名.
@@ -146,8 +147,8 @@ pub fn muni_columns() -> Vec<Column> {
 }
 
 /// The fields of [`muni_columns`].
-pub fn muni_fields(m: &Municipality) -> Vec<Field> {
-    vec![
+pub fn muni_fields(m: &Municipality) -> [Field<'_>; 2] {
+    [
         Field::text(m.code.to_string()),
         Field::text(m.name.as_str()),
     ]
@@ -168,11 +169,23 @@ pub fn year_columns(name: &str, what: &str) -> Vec<Column> {
     ]
 }
 
+/// The 和暦 of every year from 1900 on, made once: a CSV writes one per row.
+static WAREKI: LazyLock<Vec<String>> = LazyLock::new(|| {
+    (1900..)
+        .map_while(|y| FiscalYear::new(y).ok())
+        .map(FiscalYear::wareki)
+        .collect()
+});
+
 /// The fields of [`year_columns`].
-pub fn year_fields(y: Option<FiscalYear>) -> Vec<Field> {
+pub fn year_fields(y: Option<FiscalYear>) -> [Field<'static>; 2] {
+    let wareki = |y: FiscalYear| match WAREKI.get(usize::from(y.year()).wrapping_sub(1900)) {
+        Some(w) => Field::text(w.as_str()),
+        None => Field::text(y.wareki()),
+    };
     match y {
-        Some(y) => vec![Field::Year(y), Field::text(y.wareki())],
-        None => vec![Field::Empty, Field::Empty],
+        Some(y) => [Field::Year(y), wareki(y)],
+        None => [Field::Empty, Field::Empty],
     }
 }
 
@@ -196,7 +209,7 @@ mod tests {
         let n = Value::Measured("0".parse().unwrap());
         assert_eq!(
             value_fields(Some(&n), None),
-            vec![
+            [
                 Field::Number("0".parse().unwrap()),
                 Field::text("数値"),
                 Field::Empty,
@@ -219,32 +232,47 @@ mod tests {
     }
 
     #[test]
+    fn year_fields_read_as_the_year_says() {
+        for y in [1900, 1926, 1989, 2019, 2024, 2200] {
+            let fy = FiscalYear::new(y).unwrap();
+            assert_eq!(
+                year_fields(Some(fy)),
+                [Field::Year(fy), Field::text(fy.wareki())]
+            );
+        }
+        assert_eq!(
+            year_fields(FiscalYear::new(2019).ok())[1],
+            Field::text("令和元年度")
+        );
+    }
+
+    #[test]
     fn sums_only_when_every_activity_has_an_amount() {
         let y = |n| Amount::Yen(Yen(n));
         assert_eq!(
             sum_fields(&[y(0), y(255_615_000)]),
-            vec![Field::Integer(255_615_000), Field::text("数値")]
+            [Field::Integer(255_615_000), Field::text("数値")]
         );
         assert_eq!(
             sum_fields(&[y(5), Amount::NotReported]),
-            vec![Field::Empty, Field::text("集計不可")]
+            [Field::Empty, Field::text("集計不可")]
         );
         assert_eq!(
             sum_fields(&[y(5), Amount::NotApplicable]),
-            vec![Field::Empty, Field::text("集計不可")]
+            [Field::Empty, Field::text("集計不可")]
         );
         assert_eq!(
             sum_fields(&[Amount::NotReported, Amount::NotReported]),
-            vec![Field::Empty, Field::text("未記入")]
+            [Field::Empty, Field::text("未記入")]
         );
         assert_eq!(
             sum_fields(&[Amount::NotApplicable]),
-            vec![Field::Empty, Field::text("該当なし")]
+            [Field::Empty, Field::text("該当なし")]
         );
-        assert_eq!(sum_fields(&[]), vec![Field::Empty, Field::text("記載なし")]);
+        assert_eq!(sum_fields(&[]), [Field::Empty, Field::text("記載なし")]);
         assert_eq!(
             sum_fields(&[y(i64::MAX), y(1)]),
-            vec![Field::Empty, Field::text("集計不可")]
+            [Field::Empty, Field::text("集計不可")]
         );
     }
 }

@@ -12,6 +12,9 @@ use crate::fiscal_year::FiscalYear;
 use crate::model::{AchievementConfig, Indicator, Municipality};
 use crate::render::display;
 use crate::render::indicators::{self, Held, Holder};
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::LazyLock;
 
 /// 判定 values.
 pub const VERDICTS: &[&str] = &["目標達成", "目標未達成", "未測定", "該当なし", "評価なし"];
@@ -21,53 +24,53 @@ pub const TARGET_SOURCES: &[&str] = &["当該年度の目標値", "最終目標�
 pub const SHEET_KINDS: &[&str] = &["事務事業", "アクション項目", "計画"];
 
 /// What a row says about the sheet or plan node an indicator stands on.
-pub(crate) struct Sheet {
+pub(crate) struct Sheet<'a> {
     /// 事務事業 / アクション項目 / 計画.
     pub(crate) kind: &'static str,
     /// シートコード: project code, 項目番号, node code.
-    pub(crate) code: String,
+    pub(crate) code: &'a str,
     /// シート名.
-    pub(crate) name: String,
+    pub(crate) name: Cow<'a, str>,
     /// 担当課.
     pub(crate) owners: String,
     /// 計画名.
-    pub(crate) plan: String,
+    pub(crate) plan: &'a str,
     /// Where the row came from, for error messages.
-    pub(crate) origin: String,
+    pub(crate) origin: Rc<str>,
 }
 
-impl Sheet {
+impl<'a> Sheet<'a> {
     /// The sheet of a holder.
-    pub(crate) fn of(m: &Municipality, h: Holder<'_>) -> Sheet {
+    pub(crate) fn of(m: &'a Municipality, h: Holder<'a>) -> Sheet<'a> {
         let plan_name = |r: Option<&crate::model::PlanRef>| {
             r.and_then(|r| m.plan(&r.plan))
-                .map(|p| p.name.clone())
-                .unwrap_or_default()
+                .map_or("", |p| p.name.as_str())
         };
         match h {
             Holder::Project(p) => Sheet {
                 kind: "事務事業",
-                code: p.code.clone(),
-                name: p.name.clone(),
+                code: &p.code,
+                name: Cow::Borrowed(&p.name),
                 owners: cells::owners(&p.owners),
                 plan: plan_name(p.plan.as_ref()),
-                origin: format!("{}（事務事業 {}「{}」）", p.source, p.code, p.name),
+                origin: format!("{}（事務事業 {}「{}」）", p.source, p.code, p.name).into(),
             },
             Holder::Action(a) => Sheet {
                 kind: "アクション項目",
-                code: a.number.clone(),
-                name: a.title.clone(),
+                code: &a.number,
+                name: Cow::Borrowed(&a.title),
                 owners: cells::owners(&a.owners),
                 plan: plan_name(a.plan.as_ref()),
-                origin: format!("{}（アクション項目 {}「{}」）", a.source, a.number, a.title),
+                origin: format!("{}（アクション項目 {}「{}」）", a.source, a.number, a.title)
+                    .into(),
             },
             Holder::PlanNode(plan, n) => Sheet {
                 kind: "計画",
-                code: n.code.clone(),
-                name: indicators::node_title(plan, n),
+                code: &n.code,
+                name: Cow::Owned(indicators::node_title(plan, n)),
                 owners: String::new(),
-                plan: plan.name.clone(),
-                origin: format!("{}の{}（{}「{}」）", m.name, plan.name, n.code, n.title),
+                plan: &plan.name,
+                origin: format!("{}の{}（{}「{}」）", m.name, plan.name, n.code, n.title).into(),
             },
         }
     }
@@ -84,13 +87,13 @@ impl Sheet {
     }
 
     /// シート種別, シートコード, シート名, 担当課, 計画名.
-    pub(crate) fn fields(&self) -> Vec<Field> {
-        vec![
+    pub(crate) fn fields(&self) -> [Field<'a>; 5] {
+        [
             Field::text(self.kind),
-            Field::text(self.code.as_str()),
-            Field::text(self.name.as_str()),
-            Field::text(self.owners.as_str()),
-            Field::text(self.plan.as_str()),
+            Field::text(self.code),
+            Field::text(self.name.clone()),
+            Field::text(self.owners.clone()),
+            Field::text(self.plan),
         ]
     }
 }
@@ -120,8 +123,8 @@ pub(crate) fn indicator_columns() -> Vec<Column> {
 }
 
 /// The fields of [`indicator_columns`].
-pub(crate) fn indicator_fields(ind: &Indicator) -> Vec<Field> {
-    vec![
+pub(crate) fn indicator_fields(ind: &Indicator) -> [Field<'_>; 5] {
+    [
         Field::text(ind.id.as_str()),
         Field::text(ind.name.as_str()),
         Field::text(indicators::kind_label(ind.kind)),
@@ -145,7 +148,7 @@ pub(crate) fn assessment_fields(
     ind: &Indicator,
     year: FiscalYear,
     config: &AchievementConfig,
-) -> Vec<Field> {
+) -> [Field<'static>; 4] {
     let a = compute::assess(ind, year, config);
     let view = display::assessment(&a, &config.grades);
     let rate = a
@@ -165,7 +168,7 @@ pub(crate) fn assessment_fields(
         ),
         Assessment::Unassessed(u) => (u.label(), Field::Empty),
     };
-    vec![
+    [
         rate,
         Field::text(view.summary()),
         Field::text(verdict),
@@ -213,10 +216,16 @@ pub fn columns() -> Vec<Column> {
 }
 
 /// The row of one indicator in one year.
-fn row(m: &Municipality, h: &Held<'_>, year: FiscalYear, config: &AchievementConfig) -> Vec<Field> {
+fn row<'a>(
+    m: &'a Municipality,
+    h: &Held<'a>,
+    sheet: &Sheet<'a>,
+    year: FiscalYear,
+    config: &AchievementConfig,
+) -> Vec<Field<'a>> {
     let ind = h.indicator;
-    let sheet = Sheet::of(m, h.holder);
-    let mut f = muni_fields(m);
+    let mut f = Vec::with_capacity(COLUMNS.len());
+    f.extend(muni_fields(m));
     f.extend(cells::year_fields(Some(year)));
     f.extend(sheet.fields());
     f.extend(indicator_fields(ind));
@@ -236,7 +245,7 @@ fn row(m: &Municipality, h: &Held<'_>, year: FiscalYear, config: &AchievementCon
             ind.targets.get(&year).and_then(|e| e.note.as_deref()),
         ),
     };
-    f.extend(value_fields(Some(&target), note));
+    f.extend(value_fields(Some(&target), note).map(Field::into_owned));
     f.push(Field::opt_year(target_year));
     f.push(Field::text(source));
     f.extend(value_fields(
@@ -249,23 +258,27 @@ fn row(m: &Municipality, h: &Held<'_>, year: FiscalYear, config: &AchievementCon
 }
 
 /// Adds the rows of a year to `table`.
-fn push_year(table: &mut Table, m: &Municipality, year: FiscalYear) {
+fn push_year<'a>(table: &mut Table<'a>, m: &'a Municipality, year: FiscalYear) {
     for h in indicators::of_year(m, year) {
-        let origin = Sheet::of(m, h.holder).origin;
-        table.push(origin, row(m, &h, year, &m.achievement));
+        let sheet = Sheet::of(m, h.holder);
+        let fields = row(m, &h, &sheet, year, &m.achievement);
+        table.push(sheet.origin, fields);
     }
 }
 
+/// [`columns`], made once.
+static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(columns);
+
 /// `kpi.csv`: the KPI page of a year as a table.
-pub fn table(m: &Municipality, year: FiscalYear) -> Table {
-    let mut t = Table::new(columns());
+pub fn table(m: &Municipality, year: FiscalYear) -> Table<'_> {
+    let mut t = Table::new(&*COLUMNS);
     push_year(&mut t, m, year);
     t
 }
 
 /// `kpi-all-years.csv`: every year's KPI rows, oldest year first.
-pub fn all_years(m: &Municipality) -> Table {
-    let mut t = Table::new(columns());
+pub fn all_years(m: &Municipality) -> Table<'_> {
+    let mut t = Table::new(&*COLUMNS);
     for y in m.fiscal_years() {
         push_year(&mut t, m, y);
     }

@@ -438,7 +438,11 @@ impl<'a> MuniExport<'a> {
 
     /// Writes the table `make` makes as UTF-8 (and Shift_JIS when asked) where `at` says, and
     /// its latest copy; when the part asked for has it.
-    fn add_csv(&mut self, at: Placement, make: impl FnOnce() -> Table) -> Result<(), ExportError> {
+    fn add_csv(
+        &mut self,
+        at: Placement,
+        make: impl FnOnce() -> Table<'a>,
+    ) -> Result<(), ExportError> {
         if !self.wants(&at) {
             return Ok(());
         }
@@ -447,7 +451,7 @@ impl<'a> MuniExport<'a> {
             return Ok(());
         }
         if let Some(kind) = at.kind {
-            self.kind(kind, table.columns.clone());
+            self.kind(kind, &table.columns);
         }
         let utf8 = table.to_utf8().map_err(|e| self.table_error(&at.rel, e))?;
         let sjis = if self.options.shift_jis {
@@ -472,7 +476,7 @@ impl<'a> MuniExport<'a> {
         let schema = format!("schemas/{}.json", at.schema);
         self.schemas
             .entry(schema.clone())
-            .or_insert_with(|| table.columns.clone());
+            .or_insert_with(|| table.columns.to_vec());
         self.resources.push(Resource {
             rel: at.rel,
             title: at.title,
@@ -484,11 +488,11 @@ impl<'a> MuniExport<'a> {
     }
 
     /// Describes a kind of file in the README, with the columns of its first table.
-    fn kind(&mut self, (key, heading, row): KindText, columns: Vec<Column>) {
+    fn kind(&mut self, (key, heading, row): KindText, columns: &[Column]) {
         self.kinds.entry(key).or_insert_with(|| readme::FileKind {
             heading: heading.to_string(),
             row: row.to_string(),
-            columns,
+            columns: columns.to_vec(),
         });
     }
 

@@ -13,6 +13,8 @@ use super::table::{Column, ColumnType, Field, Table};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{EndYear, FutureDirection, Improvement, Municipality, PlanRef, Project};
 use crate::render::indicators;
+use std::rc::Rc;
+use std::sync::LazyLock;
 
 /// 改善の余地 in words.
 pub(crate) fn improvement_label(i: Improvement) -> &'static str {
@@ -40,7 +42,7 @@ pub(crate) fn future_label(d: FutureDirection) -> &'static str {
 
 /// A sheet's plan, its path of nodes as one line (「Ⅶ 行財政運営の効率化 > 広域連携の推進」) and
 /// the node code.
-pub(crate) fn plan_position(m: &Municipality, r: Option<&PlanRef>) -> [Field; 3] {
+pub(crate) fn plan_position<'a>(m: &'a Municipality, r: Option<&'a PlanRef>) -> [Field<'a>; 3] {
     let Some((r, plan)) = r.and_then(|r| m.plan(&r.plan).map(|p| (r, p))) else {
         return [Field::Empty, Field::Empty, Field::Empty];
     };
@@ -59,7 +61,7 @@ pub(crate) fn plan_position(m: &Municipality, r: Option<&PlanRef>) -> [Field; 3]
         });
     [
         Field::text(plan.name.as_str()),
-        Field::opt_text(path.as_deref()),
+        path.map_or(Field::Empty, Field::text),
         Field::opt_text(r.node.as_deref()),
     ]
 }
@@ -170,8 +172,9 @@ pub fn columns() -> Vec<Column> {
 }
 
 /// One project's row.
-fn row(m: &Municipality, p: &Project) -> Vec<Field> {
-    let mut f = muni_fields(m);
+fn row<'a>(m: &'a Municipality, p: &'a Project) -> Vec<Field<'a>> {
+    let mut f = Vec::with_capacity(COLUMNS.len());
+    f.extend(muni_fields(m));
     f.extend(cells::year_fields(Some(p.fiscal_year)));
     f.push(Field::text(p.code.as_str()));
     f.push(Field::opt_text(p.sheet_no.as_deref()));
@@ -232,9 +235,14 @@ fn origin(p: &Project) -> String {
     format!("{}（事務事業 {}「{}」）", p.source, p.code, p.name)
 }
 
+/// [`columns`], made once.
+static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(columns);
+/// [`activity_columns`], made once.
+static ACTIVITY_COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(activity_columns);
+
 /// `projects.csv` of a year.
-pub fn table(m: &Municipality, year: FiscalYear) -> Table {
-    let mut t = Table::new(columns());
+pub fn table(m: &Municipality, year: FiscalYear) -> Table<'_> {
+    let mut t = Table::new(&*COLUMNS);
     for p in m.projects_in(year) {
         t.push(origin(p), row(m, p));
     }
@@ -273,11 +281,13 @@ pub fn activity_columns() -> Vec<Column> {
 }
 
 /// `activities.csv` of a year: every activity of every project sheet.
-pub fn activities(m: &Municipality, year: FiscalYear) -> Table {
-    let mut t = Table::new(activity_columns());
+pub fn activities(m: &Municipality, year: FiscalYear) -> Table<'_> {
+    let mut t = Table::new(&*ACTIVITY_COLUMNS);
     for p in m.projects_in(year) {
+        let origin: Rc<str> = origin(p).into();
         for (i, a) in p.activities.iter().enumerate() {
-            let mut f = muni_fields(m);
+            let mut f = Vec::with_capacity(ACTIVITY_COLUMNS.len());
+            f.extend(muni_fields(m));
             f.extend(cells::year_fields(Some(p.fiscal_year)));
             f.push(Field::text(p.code.as_str()));
             f.push(Field::text(p.name.as_str()));
@@ -297,7 +307,7 @@ pub fn activities(m: &Municipality, year: FiscalYear) -> Table {
             f.push(Field::Integer(
                 i64::try_from(a.indicators.len()).unwrap_or(i64::MAX),
             ));
-            t.push(origin(p), f);
+            t.push(origin.clone(), f);
         }
     }
     t

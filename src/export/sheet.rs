@@ -12,6 +12,7 @@ use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Indicator, Municipality, Plan, PlanNode, Project};
 use crate::render::indicators::Holder;
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 /// シート上の欄 values.
 pub const PLACES: &[&str] = &["活動指標", "成果指標", "目指す姿のKPI", "目標指標"];
@@ -63,16 +64,19 @@ pub fn columns() -> Vec<Column> {
     c
 }
 
+/// [`columns`], made once.
+static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(columns);
+
 /// Where an indicator stands on its sheet.
-struct Place<'a> {
-    sheet: &'a Sheet,
+struct Place<'s, 'a> {
+    sheet: &'s Sheet<'a>,
     report_year: Option<FiscalYear>,
     column: &'static str,
     activity: Option<&'a str>,
 }
 
 /// Adds one indicator's rows.
-fn push(t: &mut Table, m: &Municipality, at: &Place<'_>, ind: &Indicator) {
+fn push<'a>(t: &mut Table<'a>, m: &'a Municipality, at: &Place<'_, 'a>, ind: &'a Indicator) {
     let mut years: BTreeSet<Option<FiscalYear>> = ind
         .targets
         .keys()
@@ -87,14 +91,15 @@ fn push(t: &mut Table, m: &Municipality, at: &Place<'_>, ind: &Indicator) {
         years.insert(None);
     }
     for year in years {
-        let mut f = muni_fields(m);
+        let mut f = Vec::with_capacity(COLUMNS.len());
+        f.extend(muni_fields(m));
         f.extend(cells::year_fields(at.report_year));
         f.extend(at.sheet.fields());
         f.push(Field::text(at.column));
         f.push(Field::opt_text(at.activity));
         f.extend(kpi::indicator_fields(ind));
         f.extend(cells::year_fields(year));
-        let entry = |e: Option<&crate::model::Entry>| {
+        let entry = |e: Option<&'a crate::model::Entry>| {
             value_fields(
                 Some(e.map_or(&crate::value::Value::NotReported, |e| &e.value)),
                 e.and_then(|e| e.note.as_deref()),
@@ -128,8 +133,8 @@ fn push(t: &mut Table, m: &Municipality, at: &Place<'_>, ind: &Indicator) {
 }
 
 /// `indicators.csv` of a project sheet: each activity's output indicators, then the outcomes.
-pub fn project(m: &Municipality, p: &Project) -> Table {
-    let mut t = Table::new(columns());
+pub fn project<'a>(m: &'a Municipality, p: &'a Project) -> Table<'a> {
+    let mut t = Table::new(&*COLUMNS);
     let sheet = Sheet::of(m, Holder::Project(p));
     for a in &p.activities {
         let at = Place {
@@ -155,8 +160,8 @@ pub fn project(m: &Municipality, p: &Project) -> Table {
 }
 
 /// `indicators.csv` of an action item: the KPI of its 目指す姿.
-pub fn action(m: &Municipality, a: &Action) -> Table {
-    let mut t = Table::new(columns());
+pub fn action<'a>(m: &'a Municipality, a: &'a Action) -> Table<'a> {
+    let mut t = Table::new(&*COLUMNS);
     let sheet = Sheet::of(m, Holder::Action(a));
     if let Some(kpi) = a.goal.as_ref().and_then(|g| g.kpi.as_ref()) {
         let at = Place {
@@ -171,8 +176,8 @@ pub fn action(m: &Municipality, a: &Action) -> Table {
 }
 
 /// `indicators.csv` of a plan node: its 目標指標.
-pub fn plan_node(m: &Municipality, plan: &Plan, node: &PlanNode) -> Table {
-    let mut t = Table::new(columns());
+pub fn plan_node<'a>(m: &'a Municipality, plan: &'a Plan, node: &'a PlanNode) -> Table<'a> {
+    let mut t = Table::new(&*COLUMNS);
     let sheet = Sheet::of(m, Holder::PlanNode(plan, node));
     let at = Place {
         sheet: &sheet,

@@ -8,7 +8,9 @@
 
 use crate::fiscal_year::FiscalYear;
 use crate::value::Number;
-use std::fmt;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+use std::rc::Rc;
 
 /// A column's type, as Table Schema names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,13 +110,14 @@ impl Column {
     }
 }
 
-/// One typed cell.
+/// One typed cell. Text borrows from the model where it can: a table lives only until it is
+/// written.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Field {
+pub enum Field<'a> {
     /// An empty cell (the only missing-value marker).
     Empty,
     /// Text, neutralised on writing when it could be read as a formula.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A decimal number.
     Number(Number),
     /// A whole number.
@@ -125,9 +128,9 @@ pub enum Field {
     Date(String),
 }
 
-impl Field {
+impl<'a> Field<'a> {
     /// Text, or empty when the text is empty.
-    pub fn text(s: impl Into<String>) -> Field {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Field<'a> {
         let s = s.into();
         if s.is_empty() {
             Field::Empty
@@ -137,13 +140,25 @@ impl Field {
     }
 
     /// Optional text.
-    pub fn opt_text(s: Option<&str>) -> Field {
+    pub fn opt_text(s: Option<&'a str>) -> Field<'a> {
         s.map_or(Field::Empty, Field::text)
     }
 
     /// An optional year.
-    pub fn opt_year(y: Option<FiscalYear>) -> Field {
+    pub fn opt_year(y: Option<FiscalYear>) -> Field<'a> {
         y.map_or(Field::Empty, Field::Year)
+    }
+
+    /// The field with its text owned, for text that does not live as long as the table.
+    pub fn into_owned(self) -> Field<'static> {
+        match self {
+            Field::Empty => Field::Empty,
+            Field::Text(s) => Field::Text(Cow::Owned(s.into_owned())),
+            Field::Number(n) => Field::Number(n),
+            Field::Integer(i) => Field::Integer(i),
+            Field::Year(y) => Field::Year(y),
+            Field::Date(d) => Field::Date(d),
+        }
     }
 
     /// Whether the field may stand in a column of type `kind`.
@@ -161,14 +176,31 @@ impl Field {
 
     /// The cell as written.
     fn written(&self) -> String {
-        match self {
-            Field::Empty => String::new(),
-            Field::Text(s) => neutralise(s),
-            Field::Number(n) => n.plain(),
-            Field::Integer(i) => i.to_string(),
-            Field::Year(y) => y.year().to_string(),
-            Field::Date(d) => d.clone(),
-        }
+        let mut out = String::new();
+        self.write_into(&mut out);
+        out
+    }
+
+    /// Appends the cell as written to `out` (a buffer reused across cells).
+    fn write_into(&self, out: &mut String) {
+        // Writing into a `String` cannot fail.
+        let _ = match self {
+            Field::Empty => Ok(()),
+            Field::Text(s) => {
+                neutralise_into(out, s);
+                Ok(())
+            }
+            Field::Number(n) => {
+                out.push_str(&n.plain());
+                Ok(())
+            }
+            Field::Integer(i) => write!(out, "{i}"),
+            Field::Year(y) => write!(out, "{}", y.year()),
+            Field::Date(d) => {
+                out.push_str(d);
+                Ok(())
+            }
+        };
     }
 }
 
@@ -180,11 +212,17 @@ pub const FORMULA_TRIGGERS: [char; 8] = ['=', '+', '-', '@', '\t', '\r', '\n', '
 /// Prefixes a text cell with `'` when it starts with a formula trigger: `=HYPERLINK(…)` →
 /// `'=HYPERLINK(…)`. Only text cells pass through here; numbers never do.
 pub fn neutralise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    neutralise_into(&mut out, text);
+    out
+}
+
+/// Appends [`neutralise`]`(text)` to `out`.
+fn neutralise_into(out: &mut String, text: &str) {
     if text.starts_with(FORMULA_TRIGGERS) {
-        format!("'{text}")
-    } else {
-        text.to_string()
+        out.push('\'');
     }
+    out.push_str(text);
 }
 
 /// Undoes [`neutralise`]: what a reader does to get the text as the sheet wrote it.
@@ -197,20 +235,21 @@ pub fn restore(cell: &str) -> &str {
 
 /// A row with the sheet it came from, so that an encoding error can name the sheet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct Row<'a> {
     /// The sheet or plan node the row was read from: 「content/joso/2024/projects/124.toml（…）」.
-    pub origin: String,
+    /// Shared by the rows of one sheet.
+    pub origin: Rc<str>,
     /// One field per column.
-    pub fields: Vec<Field>,
+    pub fields: Vec<Field<'a>>,
 }
 
-/// A typed table.
+/// A typed table, borrowing its text from the model.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    /// Columns, in order.
-    pub columns: Vec<Column>,
+pub struct Table<'a> {
+    /// Columns, in order: the same for every table of a kind, so usually shared.
+    pub columns: Cow<'static, [Column]>,
     /// Rows.
-    pub rows: Vec<Row>,
+    pub rows: Vec<Row<'a>>,
 }
 
 /// Why a table could not be written.
@@ -254,17 +293,17 @@ impl std::error::Error for TableError {}
 /// The UTF-8 byte order mark: Japanese Excel reads UTF-8 without it as CP932.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-impl Table {
+impl<'a> Table<'a> {
     /// An empty table with these columns.
-    pub fn new(columns: Vec<Column>) -> Table {
+    pub fn new(columns: impl Into<Cow<'static, [Column]>>) -> Table<'a> {
         Table {
-            columns,
+            columns: columns.into(),
             rows: Vec::new(),
         }
     }
 
     /// Adds a row.
-    pub fn push(&mut self, origin: impl Into<String>, fields: Vec<Field>) {
+    pub fn push(&mut self, origin: impl Into<Rc<str>>, fields: Vec<Field<'a>>) {
         self.rows.push(Row {
             origin: origin.into(),
             fields,
@@ -282,7 +321,7 @@ impl Table {
                     self.columns.len()
                 )));
             }
-            for (field, col) in row.fields.iter().zip(&self.columns) {
+            for (field, col) in row.fields.iter().zip(self.columns.iter()) {
                 if !field.fits(col.kind) {
                     return Err(TableError::Shape(format!(
                         "row {}: {field:?} in the {} column 「{}」",
@@ -292,7 +331,7 @@ impl Table {
                     )));
                 }
                 let outside = match (col.values, field) {
-                    (Some(values), Field::Text(t)) => !values.contains(&t.as_str()),
+                    (Some(values), Field::Text(t)) => !values.contains(&t.as_ref()),
                     _ => false,
                 };
                 if let (true, Field::Text(t)) = (outside, field) {
@@ -309,31 +348,40 @@ impl Table {
 
     /// The table as CSV text (RFC 4180, CRLF, header row first), without a BOM.
     pub fn to_csv_string(&self) -> Result<String, TableError> {
-        self.check_shape()?;
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(Vec::new());
-        let csv_err = |e: csv::Error| TableError::Csv(e.to_string());
-        w.write_record(self.columns.iter().map(|c| c.name.as_str()))
-            .map_err(csv_err)?;
-        for row in &self.rows {
-            w.write_record(row.fields.iter().map(Field::written))
-                .map_err(csv_err)?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| TableError::Csv(e.error().to_string()))?;
+        let bytes = self.write_csv(Vec::new())?;
         String::from_utf8(bytes).map_err(|e| TableError::Csv(e.to_string()))
     }
 
     /// The UTF-8 file: BOM, then the CSV text.
     pub fn to_utf8(&self) -> Result<Vec<u8>, TableError> {
-        let text = self.to_csv_string()?;
-        let mut out = Vec::with_capacity(BOM.len() + text.len());
-        out.extend_from_slice(BOM);
-        out.extend_from_slice(text.as_bytes());
-        Ok(out)
+        let mut bytes = self.write_csv(BOM.to_vec())?;
+        // A municipality's files are kept for its zip: no room to spare.
+        bytes.shrink_to_fit();
+        Ok(bytes)
+    }
+
+    /// Appends the CSV text to `out`: one buffer for every cell, no string per cell.
+    fn write_csv(&self, out: Vec<u8>) -> Result<Vec<u8>, TableError> {
+        self.check_shape()?;
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(out);
+        let csv_err = |e: csv::Error| TableError::Csv(e.to_string());
+        w.write_record(self.columns.iter().map(|c| c.name.as_str()))
+            .map_err(csv_err)?;
+        let mut cell = String::with_capacity(256);
+        for row in &self.rows {
+            for field in &row.fields {
+                cell.clear();
+                field.write_into(&mut cell);
+                w.write_field(&cell).map_err(csv_err)?;
+            }
+            // An empty record ends the row.
+            w.write_record(None::<&[u8]>).map_err(csv_err)?;
+        }
+        w.into_inner()
+            .map_err(|e| TableError::Csv(e.error().to_string()))
     }
 
     /// The Shift_JIS (CP932) file, without a BOM. Fails naming the sheet and the field when a
@@ -353,7 +401,7 @@ impl Table {
     /// The first cell (header included) holding a character Shift_JIS cannot encode.
     fn first_unencodable(&self) -> Option<TableError> {
         let bad = |s: &str| s.chars().find(|c| !encodes_in_shift_jis(*c));
-        for col in &self.columns {
+        for col in self.columns.iter() {
             if let Some(character) = bad(&col.name) {
                 return Some(TableError::Unencodable {
                     origin: "the header row".into(),
@@ -363,10 +411,10 @@ impl Table {
             }
         }
         for row in &self.rows {
-            for (field, col) in row.fields.iter().zip(&self.columns) {
+            for (field, col) in row.fields.iter().zip(self.columns.iter()) {
                 if let Some(character) = bad(&field.written()) {
                     return Some(TableError::Unencodable {
-                        origin: row.origin.clone(),
+                        origin: row.origin.to_string(),
                         column: col.name.clone(),
                         character,
                     });
@@ -411,7 +459,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn table(fields: Vec<Field>) -> Table {
+    fn table(fields: Vec<Field<'_>>) -> Table<'_> {
         let mut t = Table::new(vec![
             Column::text("名前", "名前"),
             Column::new("値", ColumnType::Number, "値"),

@@ -10,6 +10,7 @@ use crate::fiscal_year::FiscalYear;
 use crate::model::{Direction, Indicator, Progress};
 use crate::value::{Amount, MoneyUnit, Number, Value};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The text a blank cell shows.
 pub const BLANK_TEXT: &str = "未記入";
@@ -21,12 +22,12 @@ pub const DASH_LABEL: &str = "該当なし";
 pub struct CellView {
     /// What the cell holds: `number`, `dash`, `blank` or `words`.
     pub kind: &'static str,
-    /// The visible text: 「2,700」「－」「未記入」「実施」.
-    pub text: String,
+    /// The visible text: 「2,700」「－」「未記入」「実施」 (the fixed ones not copied).
+    pub text: Cow<'static, str>,
     /// The unit after a number: 「人」; empty otherwise.
     pub unit: String,
     /// What a 「－」 or blank means, for screen readers and the tooltip; empty otherwise.
-    pub label: String,
+    pub label: &'static str,
     /// A note the sheet attached to the value.
     pub note: Option<String>,
 }
@@ -35,9 +36,9 @@ impl CellView {
     fn number(n: Number, unit: &str) -> CellView {
         CellView {
             kind: "number",
-            text: n.grouped(),
+            text: Cow::Owned(n.grouped()),
             unit: unit.to_string(),
-            label: String::new(),
+            label: "",
             note: None,
         }
     }
@@ -45,19 +46,19 @@ impl CellView {
     fn dash() -> CellView {
         CellView {
             kind: "dash",
-            text: "－".into(),
+            text: Cow::Borrowed("－"),
             unit: String::new(),
-            label: DASH_LABEL.into(),
+            label: DASH_LABEL,
             note: None,
         }
     }
 
-    fn blank(label: &str) -> CellView {
+    fn blank(label: &'static str) -> CellView {
         CellView {
             kind: "blank",
-            text: BLANK_TEXT.into(),
+            text: Cow::Borrowed(BLANK_TEXT),
             unit: String::new(),
-            label: label.into(),
+            label,
             note: None,
         }
     }
@@ -65,7 +66,7 @@ impl CellView {
     /// The cell as plain text, as a screen reader would read it: 「2,700人」「該当なし」.
     pub fn plain(&self) -> String {
         match self.kind {
-            "dash" => self.label.clone(),
+            "dash" => self.label.to_string(),
             _ => format!("{}{}", self.text, self.unit),
         }
     }
@@ -85,9 +86,9 @@ pub fn value(v: &Value, unit: Option<&str>) -> CellView {
         Value::NotReported => CellView::blank("未記入（空欄）"),
         Value::Qualitative(s) => CellView {
             kind: "words",
-            text: s.clone(),
+            text: Cow::Owned(s.clone()),
             unit: String::new(),
-            label: String::new(),
+            label: "",
             note: None,
         },
     }
@@ -146,19 +147,19 @@ pub struct AssessmentView {
     /// 「87.6%」; `None` when there is no rate (unassessed, 維持, comparisons).
     pub rate: Option<String>,
     /// Why there is no rate, in words, when there is none: 「未測定」「率なし（比較のみ）」.
-    pub no_rate: String,
+    pub no_rate: &'static str,
     /// `achieved`, `not-achieved` or `unassessed` (a CSS class; never the only signal).
     pub state: &'static str,
     /// The mark: 「◎」「○」「□」.
-    pub mark: String,
+    pub mark: Cow<'static, str>,
     /// The grade or state in words: 「概ね達成（80%以上）」「未測定」.
-    pub label: String,
+    pub label: Cow<'static, str>,
     /// Whether the target is met, in words (「目標未達成」), when the grade's label does not say it
     /// already (「概ね達成（80%以上）」 needs it; 「目標達成」「未達成」 do not); empty when
     /// unassessed.
-    pub verdict: String,
+    pub verdict: &'static str,
     /// The formula used, when assessed.
-    pub formula: Option<String>,
+    pub formula: Option<&'static str>,
     /// The footnote number of the formula on the page (set by the page).
     pub formula_ref: Option<usize>,
     /// The final target compared against, in words (「令和9年度の最終目標」), when the year has
@@ -185,11 +186,11 @@ pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
     match a {
         Assessment::Unassessed(u) => AssessmentView {
             rate: None,
-            no_rate: u.label().to_string(),
+            no_rate: u.label(),
             state: "unassessed",
-            mark: unassessed_mark(*u).to_string(),
-            label: u.label().to_string(),
-            verdict: String::new(),
+            mark: Cow::Borrowed(unassessed_mark(*u)),
+            label: Cow::Borrowed(u.label()),
+            verdict: "",
             formula: None,
             formula_ref: None,
             final_target: None,
@@ -207,27 +208,28 @@ pub fn assessment(a: &Assessment, grades: &[Grade]) -> AssessmentView {
             } else {
                 "目標未達成"
             };
-            let label = g.map(|g| g.label.clone()).unwrap_or_else(|| verdict.into());
+            let label: Cow<'static, str> =
+                g.map_or(Cow::Borrowed(verdict), |g| Cow::Owned(g.label.clone()));
             AssessmentView {
                 rate: a.rate_display().map(|r| percent(&r)),
                 no_rate: match formula {
-                    Formula::WithinTolerance => "率なし（許容幅で判定）".into(),
-                    _ => "率なし（比較のみ）".into(),
+                    Formula::WithinTolerance => "率なし（許容幅で判定）",
+                    _ => "率なし（比較のみ）",
                 },
                 state: if *achieved {
                     "achieved"
                 } else {
                     "not-achieved"
                 },
-                mark: g.map(|g| g.mark.clone()).unwrap_or_default(),
+                mark: g.map_or(Cow::Borrowed(""), |g| Cow::Owned(g.mark.clone())),
                 // 「概ね達成」 is not achieved: say so, unless the grade's own words already do.
                 verdict: if label.contains("未達成") != *achieved && label.contains("達成") {
-                    String::new()
+                    ""
                 } else {
-                    verdict.into()
+                    verdict
                 },
                 label,
-                formula: Some(formula.label().to_string()),
+                formula: Some(formula.label()),
                 formula_ref: None,
                 final_target: source.final_label(),
                 formula_kind: Some(*formula),
@@ -306,11 +308,11 @@ mod tests {
         assert_eq!(z.plain(), "0件");
         let d = value(&Value::NotApplicable, Some("件"));
         assert_eq!(
-            (d.kind, d.text.as_str(), d.plain().as_str()),
+            (d.kind, &*d.text, d.plain().as_str()),
             ("dash", "－", "該当なし")
         );
         let b = value(&Value::NotReported, Some("件"));
-        assert_eq!((b.kind, b.text.as_str()), ("blank", "未記入"));
+        assert_eq!((b.kind, &*b.text), ("blank", "未記入"));
         let w = value(&Value::Qualitative("実施".into()), Some("件"));
         assert_eq!((w.kind, w.plain().as_str()), ("words", "実施"));
         assert_eq!(value(&num("85.0"), Some("%")).plain(), "85.0%");
@@ -386,7 +388,7 @@ mod tests {
         assert_eq!(v.mark, "○");
         assert_eq!(v.verdict, "目標未達成");
         assert_eq!(v.final_target.as_deref(), Some("令和9年度の最終目標"));
-        assert_eq!(v.formula.as_deref(), Some("目標値 ÷ 実績値"));
+        assert_eq!(v.formula, Some("目標値 ÷ 実績値"));
         assert_eq!(v.summary(), "○ 概ね達成（80%以上）・目標未達成");
     }
 
@@ -395,7 +397,7 @@ mod tests {
         let mut i = tenshutsu();
         i.actuals.clear();
         let v = assess(&i, fy(2024), &AchievementConfig::default());
-        assert_eq!((v.mark.as_str(), v.label.as_str()), ("□", "未測定"));
+        assert_eq!((&*v.mark, &*v.label), ("□", "未測定"));
         assert_eq!(v.rate, None);
         assert_eq!(v.summary(), "□ 未測定");
         i.final_target = None;
@@ -407,7 +409,7 @@ mod tests {
             },
         );
         let v = assess(&i, fy(2024), &AchievementConfig::default());
-        assert_eq!((v.mark.as_str(), v.label.as_str()), ("－", "該当なし"));
+        assert_eq!((&*v.mark, &*v.label), ("－", "該当なし"));
         assert_eq!(unassessed_mark(Unassessed::NotAssessable), "／");
     }
 

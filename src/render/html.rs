@@ -45,6 +45,12 @@ impl From<String> for Html {
     }
 }
 
+impl From<Rc<str>> for Html {
+    fn from(html: Rc<str>) -> Html {
+        Html(html)
+    }
+}
+
 thread_local! {
     /// The fragments of the page whose context this thread is building, when it is building one.
     static COLLECTING: RefCell<Option<Vec<Html>>> = const { RefCell::new(None) };

@@ -155,7 +155,7 @@ impl<'s> PageCx<'s> {
 
     /// The link from this page to `to`.
     pub fn href(&self, to: &Route) -> String {
-        format!("{}{}", self.root, to.encoded())
+        to.encoded_after(&self.root)
     }
 
     /// The absolute URL of a route, when the site has a `base_url`.

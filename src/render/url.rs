@@ -60,11 +60,20 @@ impl Route {
 
     /// The route percent-encoded segment by segment, for use in a link: `joso/plan/%E2%85%A6/`.
     pub fn encoded(&self) -> String {
-        self.0
-            .split('/')
-            .map(encode_segment)
-            .collect::<Vec<_>>()
-            .join("/")
+        self.encoded_after("")
+    }
+
+    /// `prefix`, then [`Route::encoded`]: a link in one allocation.
+    pub fn encoded_after(&self, prefix: &str) -> String {
+        let mut out = String::with_capacity(prefix.len() + self.0.len());
+        out.push_str(prefix);
+        for (i, segment) in self.0.split('/').enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            encode_segment_into(&mut out, segment);
+        }
+        out
     }
 
     /// The prefix that leads from this page back to the site root: `../../` for `joso/2024/`,
@@ -81,14 +90,22 @@ impl Route {
 /// unreserved characters) becomes `%XX` of its UTF-8 bytes.
 pub fn encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
+    encode_segment_into(&mut out, segment);
+    out
+}
+
+/// Appends [`encode_segment`]`(segment)` to `out`.
+fn encode_segment_into(out: &mut String, segment: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
+            out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
         }
     }
-    out
 }
 
 /// Whether a link target from content may be written into a page: http, https and mailto URLs,

@@ -243,8 +243,8 @@ fn by_status(cx: &PageCx<'_>, m: &Municipality, year: FiscalYear) -> Vec<StatusG
     groups
         .into_iter()
         .map(|(a, items)| StatusGroup {
-            mark: a.mark,
-            label: a.label,
+            mark: a.mark.into_owned(),
+            label: a.label.into_owned(),
             count: display::count(items.len()),
             items,
         })
