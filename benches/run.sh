@@ -86,9 +86,11 @@ measure() {
   # Other work on the machine slows every tool alike; the 1-minute load average tells how much.
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
-  hyperfine --runs "$runs" --style none --prepare "rm -rf '$out'" --export-json "$json" \
+  # `sync` after removing the last run's output: its files would otherwise still be written back
+  # to the disk during the next run, and bill that run (of either tool) for them.
+  hyperfine --runs "$runs" --style none --prepare "rm -rf '$out' && sync" --export-json "$json" \
     "$(printf '%q ' "$@")" >/dev/null
-  rm -rf "$out"
+  rm -rf "$out" && sync
   /usr/bin/time -v "$@" >/dev/null 2>"$BENCH/$tool-$kind-$n.time"
   local pages
   pages=$(find "$out" -name '*.html' | wc -l)
@@ -118,6 +120,7 @@ for n in "${SIZES[@]}"; do
     measure hugo "$kind" "$n" "$base/hugo-$n" hugo --quiet --source "$site-hugo" --destination "$base/hugo-$n"
   done
   # Where kohyo's time goes, once per N (on the last output measured).
+  sync
   "$KOHYO" build --quiet --timings --root "$site" --output "$base/kohyo-$n" 2>&1 | tee "$BENCH/timings-$n.txt" | sed 's/^/  /'
   rm -rf "$site" "$site-hugo" "$base/kohyo-$n"
 done
