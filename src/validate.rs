@@ -24,7 +24,7 @@ use crate::model::*;
 use crate::muni_code::MuniCode;
 use crate::value::{Amount, MoneyUnit, Value, Yen};
 use crate::year_map::YearMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, hash_map};
 use std::ops::Range;
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
@@ -75,20 +75,24 @@ impl Validator {
     ///
     /// In three steps, which `kohyo serve` also takes one by one so that it can keep each
     /// step's result: the municipality's own files (`context`), each sheet on its own
-    /// (`sheet`), and the sheets joined (`Context::add`).
+    /// (`sheet`), and the sheets joined ([`join`]).
     pub fn municipality(&self, m: LoadedMunicipality, report: &mut Report) -> Option<Municipality> {
         let plan_files: Vec<&Parsed<PlanNodeDef>> = m.plan_nodes.iter().collect();
-        let mut cx = self.context(&m.slug, m.has_file, m.file.as_ref(), &plan_files, report);
+        let cx = self.context(&m.slug, m.has_file, m.file.as_ref(), &plan_files, report);
         let projects = m.projects.iter().map(|(y, p)| Sheet::Project(*y, p));
         let actions = m.actions.iter().map(|(y, a)| Sheet::Action(*y, a));
-        for sheet in projects.chain(actions) {
-            if let Some(checked) = self.sheet(cx.as_ref(), sheet, report) {
-                if let Some(cx) = cx.as_mut() {
-                    cx.add(checked, report);
-                }
+        let checked: Vec<Checked> = projects
+            .chain(actions)
+            .filter_map(|sheet| self.sheet(cx.as_ref(), sheet, report))
+            .collect();
+        let mut cx = cx?;
+        let stands = join(&checked, report);
+        for (sheet, stands) in checked.into_iter().zip(stands) {
+            if stands {
+                cx.put(sheet);
             }
         }
-        cx.and_then(Context::finish)
+        cx.finish()
     }
 
     /// Validates a municipality's own files, `municipality.toml` and its plan files (in walk
@@ -121,7 +125,7 @@ impl Validator {
 
     /// Validates one sheet on its own against its municipality's `context` (`None`: the
     /// municipality cannot be validated, and only the sheet's `[limits]` are checked). Checks
-    /// that look across sheets are [`Context::add`]'s.
+    /// that look across sheets are [`join`]'s.
     pub(crate) fn sheet(
         &self,
         cx: Option<&Context>,
@@ -405,7 +409,7 @@ pub fn check_code(code: &str) -> Result<(), String> {
 
 /// A municipality's own files validated (`municipality.toml` and its plan files): the
 /// municipality with its plans, which its sheets are validated against one at a time
-/// ([`Validator::sheet`]) and then joined into ([`Context::add`]).
+/// ([`Validator::sheet`]) and then joined into ([`join`], [`Context::put`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Context {
     /// The municipality with its plans and plan nodes, and the sheets added so far.
@@ -452,7 +456,7 @@ impl Checked {
     }
 
     /// The problem of this sheet when `first`, before it, holds its key already.
-    pub(crate) fn duplicate_of(&self, first: &Checked) -> Option<Diagnostic> {
+    fn duplicate_of(&self, first: &Checked) -> Option<Diagnostic> {
         match (self, first) {
             (Checked::Project(p), Checked::Project(first)) => Some(duplicate_project(p, first)),
             (Checked::Action(a), Checked::Action(first)) => Some(duplicate_action(a, first)),
@@ -489,6 +493,31 @@ impl SheetKey {
     }
 }
 
+/// Joins a municipality's sheets validated on their own, in walk order: whether each stands in
+/// the model. A sheet stands when it is the first to hold its key (a project's code, an action
+/// report's 項目番号, in one fiscal year); every later one with the same key is reported and left
+/// out. `kohyo build` and `kohyo serve` both join through here, so they report the same.
+pub(crate) fn join<'a>(
+    sheets: impl IntoIterator<Item = &'a Checked>,
+    report: &mut Report,
+) -> Vec<bool> {
+    let mut holders: HashMap<SheetKey, &Checked> = HashMap::new();
+    let mut stands = Vec::new();
+    for sheet in sheets {
+        match holders.entry(sheet.key()) {
+            hash_map::Entry::Occupied(first) => {
+                report.extend(sheet.duplicate_of(first.get()));
+                stands.push(false);
+            }
+            hash_map::Entry::Vacant(free) => {
+                free.insert(sheet);
+                stands.push(true);
+            }
+        }
+    }
+    stands
+}
+
 /// Takes a sheet out of a municipality's sheets by key and year, and the key when it has no
 /// sheet left.
 fn take_sheet<K: Ord, T>(
@@ -505,28 +534,6 @@ fn take_sheet<K: Ord, T>(
 }
 
 impl Context {
-    /// Adds a validated sheet, unless another sheet already holds its code (項目番号) in its
-    /// fiscal year: that one stays, and this one is reported.
-    pub(crate) fn add(&mut self, sheet: Checked, report: &mut Report) {
-        let m = &self.muni;
-        let duplicate = match &sheet {
-            Checked::Project(p) => m
-                .projects
-                .get(&p.code)
-                .and_then(|h| h.get(&p.fiscal_year))
-                .map(|first| duplicate_project(p, first)),
-            Checked::Action(a) => m
-                .actions
-                .get(&a.key)
-                .and_then(|h| h.get(&a.fiscal_year))
-                .map(|first| duplicate_action(a, first)),
-        };
-        match duplicate {
-            Some(d) => report.push(d),
-            None => sheet.put_into(&mut self.muni),
-        }
-    }
-
     /// Puts a sheet in, in place of the one holding its key: for sheets already joined.
     pub(crate) fn put(&mut self, sheet: Checked) {
         sheet.put_into(&mut self.muni);

@@ -16,7 +16,7 @@
 use crate::diagnostics::{Diagnostic, Report};
 use crate::load::{self, AnyFile, Kind, LoadedFile};
 use crate::model::{Config, Municipality};
-use crate::validate::{Checked, Context, Sheet, SheetKey, Validator};
+use crate::validate::{self, Checked, Context, Sheet, SheetKey, Validator};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -436,24 +436,20 @@ impl Loader {
     }
 }
 
-/// The sheets that stand in the model, by id, in walk order: each the first with its key; every
-/// later one with the same key is reported.
+/// The sheets that stand in the model, by id: [`validate::join`] of the kept sheets, in walk
+/// order.
 fn join<'a>(sheets: &'a [KeptSheet], report: &mut Report) -> HashMap<u64, (SheetKey, &'a Checked)> {
-    let mut holders: HashMap<SheetKey, &Checked> = HashMap::new();
-    let mut winners = HashMap::new();
-    for kept in sheets {
-        let Some(checked) = &kept.checked else {
-            continue;
-        };
-        match holders.entry(checked.key()) {
-            Entry::Occupied(first) => report.extend(checked.duplicate_of(first.get())),
-            Entry::Vacant(free) => {
-                winners.insert(kept.id, (free.key().clone(), checked));
-                free.insert(checked);
-            }
-        }
-    }
-    winners
+    let checked: Vec<(u64, &Checked)> = sheets
+        .iter()
+        .filter_map(|kept| Some((kept.id, kept.checked.as_ref()?)))
+        .collect();
+    let stands = validate::join(checked.iter().map(|(_, c)| *c), report);
+    checked
+        .into_iter()
+        .zip(stands)
+        .filter(|(_, stands)| *stands)
+        .map(|((id, c), _)| (id, (c.key(), c)))
+        .collect()
 }
 
 /// The model to serve: edits to the one served when it was built against the same context,
