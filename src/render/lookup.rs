@@ -59,7 +59,9 @@ pub(crate) fn job<'s>(site: &'s Site, route: &str) -> Option<Job<'s>> {
         }
         [y, "actions", slug] => {
             let history = m.actions.iter().find(|(k, _)| k.slug() == slug)?.1;
-            Some(Job::Action(m, history.get(&year(y)?)?, false))
+            let a = history.get(&year(y)?)?;
+            let latest = history.keys().last() == Some(&a.fiscal_year);
+            Some(Job::Action(m, a, latest))
         }
         _ => None,
     }

@@ -136,6 +136,17 @@ impl<'s> PageCx<'s> {
         }
     }
 
+    /// The context of one page shown at several routes of different depths (a latest sheet at its
+    /// yeared and its short route): links start with [`ROOT_MARK`], which
+    /// [`render_template_at`] replaces by each route's own way back to the root. `route` is the
+    /// canonical one: the page's downloads, navigation and 達成率 settings are its.
+    pub fn at_several_routes(site: &'s Site, route: Route) -> PageCx<'s> {
+        PageCx {
+            root: ROOT_MARK.to_string(),
+            ..PageCx::new(site, route)
+        }
+    }
+
     /// The context of a page a server shows at any URL (404.html): links go from the site root
     /// as published (the path of `base_url`, else `/`).
     pub fn rooted(site: &'s Site, route: Route) -> PageCx<'s> {
@@ -343,6 +354,13 @@ struct SiteMeta<'a> {
     description: Option<&'a str>,
 }
 
+/// Stands for the way back to the site root (`../../`) in a page rendered once for several
+/// routes ([`PageCx::at_several_routes`]). No text of the site can hold it: loading refuses
+/// control characters in every content file (`load::check_controls`), and templates are
+/// refused with one too ([`theme::Theme::load`]). Chart SVG and Markdown HTML are made from
+/// that text.
+pub(crate) const ROOT_MARK: &str = "\0";
+
 /// The first allocation for a page's templated text (before its HTML fragments are spliced in).
 const PAGE_CAPACITY: usize = 16 * 1024;
 
@@ -354,6 +372,56 @@ pub(crate) fn render_template<T: Serialize>(
     meta: &Meta,
     page: &T,
 ) -> Result<Rendered> {
+    Ok(Rendered {
+        route: cx.route.clone(),
+        bytes: render_bytes(theme, cx, template, meta, page)?,
+    })
+}
+
+/// Renders a template once for a page shown at each of `routes` (its context made by
+/// [`PageCx::at_several_routes`]): the pages differ only in their way back to the site root.
+pub(crate) fn render_template_at<T: Serialize>(
+    theme: &Theme,
+    cx: &PageCx<'_>,
+    template: &str,
+    meta: &Meta,
+    page: &T,
+    routes: Vec<Route>,
+) -> Result<Vec<Rendered>> {
+    debug_assert_eq!(cx.root, ROOT_MARK);
+    let marked = render_bytes(theme, cx, template, meta, page)?;
+    Ok(routes
+        .into_iter()
+        .map(|route| Rendered {
+            bytes: replace_root_mark(&marked, route.root_prefix().as_bytes()),
+            route,
+        })
+        .collect())
+}
+
+/// `page` with every [`ROOT_MARK`] replaced by `root`.
+fn replace_root_mark(page: &[u8], root: &[u8]) -> Vec<u8> {
+    let mark = ROOT_MARK.as_bytes()[0];
+    let marks = memchr::memchr_iter(mark, page).count();
+    let mut out = Vec::with_capacity(page.len() + marks * root.len());
+    let mut copied = 0;
+    for at in memchr::memchr_iter(mark, page) {
+        out.extend_from_slice(&page[copied..at]);
+        out.extend_from_slice(root);
+        copied = at + 1;
+    }
+    out.extend_from_slice(&page[copied..]);
+    out
+}
+
+/// A page's bytes: the template rendered, its HTML fragments spliced in.
+fn render_bytes<T: Serialize>(
+    theme: &Theme,
+    cx: &PageCx<'_>,
+    template: &str,
+    meta: &Meta,
+    page: &T,
+) -> Result<Vec<u8>> {
     let layout = Layout {
         site: SiteMeta {
             title: &cx.site.config.title,
@@ -378,10 +446,7 @@ pub(crate) fn render_template<T: Serialize>(
                 error_chain(&e)
             )
         })?;
-    Ok(Rendered {
-        route: cx.route.clone(),
-        bytes: html::splice(page, &fragments),
-    })
+    Ok(html::splice(page, &fragments))
 }
 
 /// An error with its causes, one per line: Tera hides the useful part in the source chain.
@@ -430,6 +495,17 @@ pub fn render_site_observed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_root_mark_becomes_each_routes_way_back() {
+        let page = b"<a href=\"\0\">x</a><a href=\"\0joso/\">\0";
+        assert_eq!(
+            replace_root_mark(page, b"../../"),
+            b"<a href=\"../../\">x</a><a href=\"../../joso/\">../../".to_vec()
+        );
+        assert_eq!(replace_root_mark(b"none", b"../"), b"none".to_vec());
+        assert_eq!(replace_root_mark(b"", b"../"), b"".to_vec());
+    }
 
     #[test]
     fn base_paths() {

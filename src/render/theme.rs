@@ -61,6 +61,11 @@ impl Theme {
                 String::from_utf8(b).ok()
             })?;
         }
+        // Pages shown at several routes are rendered once with a control character for their way
+        // back to the root (`render::ROOT_MARK`); a template must not print one of its own.
+        if let Some((name, _)) = templates.iter().find(|(_, t)| t.contains(super::ROOT_MARK)) {
+            anyhow::bail!("the template {name} holds a NUL character (U+0000): delete it");
+        }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape);
@@ -138,6 +143,18 @@ pub fn escape(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_with_a_nul_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(templates.join("legend.html"), "ok").unwrap();
+        assert!(Theme::load(dir.path()).is_ok());
+        std::fs::write(templates.join("legend.html"), "a\0b").unwrap();
+        let e = Theme::load(dir.path()).err().unwrap().to_string();
+        assert!(e.contains("legend.html") && e.contains("U+0000"), "{e}");
+    }
 
     #[test]
     fn escapes_markup_but_not_slashes() {

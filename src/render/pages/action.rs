@@ -10,7 +10,7 @@ use crate::render::display;
 use crate::render::html::ChartView;
 use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
-use crate::render::{Downloads, Meta, PageCx, Rendered, render_template, routes};
+use crate::render::{Downloads, Meta, PageCx, Rendered, render_template_at, routes};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -185,22 +185,24 @@ fn view(cx: &PageCx<'_>, m: &Municipality, a: &Action) -> Result<ActionPage> {
     })
 }
 
-/// An action item's page; `alias` renders the latest report at its short route.
-pub(super) fn page(
+/// An action item's report page, and with `with_latest` the same page again at its short route
+/// (the latest report's). Both are one rendering (see [`render_template_at`]), with a canonical
+/// link to the yeared route.
+pub(super) fn pages(
     site: &Site,
     theme: &Theme,
     downloads: &Downloads,
     m: &Municipality,
     a: &Action,
-    alias: bool,
-) -> Result<Rendered> {
+    with_latest: bool,
+) -> Result<Vec<Rendered>> {
     let yeared = routes::action(m, Some(a.fiscal_year), &a.key);
-    let route = if alias {
-        routes::action(m, None, &a.key)
-    } else {
-        yeared.clone()
-    };
-    let cx = PageCx::new(site, route);
+    let mut shown_at = Vec::with_capacity(2);
+    if with_latest {
+        shown_at.push(routes::action(m, None, &a.key));
+    }
+    shown_at.push(yeared.clone());
+    let cx = PageCx::at_several_routes(site, yeared);
     let heading = format!("{} {}", a.number, a.title);
     let mut trail = muni_trail(&cx, m, Some(a.fiscal_year));
     trail.push(here(&cx, heading.clone()));
@@ -213,8 +215,7 @@ pub(super) fn page(
         m.name,
         site.config.title
     );
-    if alias {
-        meta.canonical = Some(canonical(&cx, &yeared));
-    }
-    render_template(theme, &cx, "action.html", &meta, &view(&cx, m, a)?)
+    meta.canonical = Some(canonical(&cx, &cx.route));
+    let view = view(&cx, m, a)?;
+    render_template_at(theme, &cx, "action.html", &meta, &view, shown_at)
 }

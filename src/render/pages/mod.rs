@@ -38,9 +38,10 @@ pub(crate) enum Job<'s> {
     /// `/{muni}/{fy}/kpi/`; `alias` for `/{muni}/kpi/`.
     Kpi(&'s Municipality, FiscalYear, bool),
     /// A project sheet; `with_latest` for the latest sheet, which is also shown at its short
-    /// route (`/{muni}/projects/{code}/`): both pages come from one drawing of its charts.
+    /// route (`/{muni}/projects/{code}/`): both pages come from one rendering.
     Project(&'s Municipality, &'s Project, bool),
-    /// An action item report; `alias` for the latest report's short route.
+    /// An action item report; `with_latest` for the latest report, which is also shown at its
+    /// short route (`/{muni}/actions/{slug}/`), like [`Job::Project`].
     Action(&'s Municipality, &'s Action, bool),
     /// `/{muni}/plan/`, for a municipality with a plan.
     Plans(&'s Municipality),
@@ -70,8 +71,12 @@ pub(crate) fn jobs(site: &Site) -> Result<Vec<Job<'_>>> {
             );
         }
         for history in m.actions.values() {
-            jobs.extend(history.values().map(|a| Job::Action(m, a, false)));
-            jobs.extend(history.values().last().map(|a| Job::Action(m, a, true)));
+            let latest = history.keys().last().copied();
+            jobs.extend(
+                history
+                    .values()
+                    .map(|a| Job::Action(m, a, Some(a.fiscal_year) == latest)),
+            );
         }
         if !m.plans.is_empty() {
             jobs.push(Job::Plans(m));
@@ -89,12 +94,12 @@ impl Job<'_> {
     /// How many pages the job renders.
     pub(crate) fn pages(&self) -> usize {
         match *self {
-            Job::Project(_, _, true) => 2,
+            Job::Project(_, _, true) | Job::Action(_, _, true) => 2,
             _ => 1,
         }
     }
 
-    /// Renders the job's pages (one, or two for [`Job::Project`] with its latest-year copy).
+    /// Renders the job's pages (one, or two for a latest sheet with its short-route copy).
     pub(crate) fn render(
         &self,
         site: &Site,
@@ -105,6 +110,9 @@ impl Job<'_> {
             Job::Project(m, p, with_latest) => {
                 return project::pages(site, theme, dl, m, p, with_latest);
             }
+            Job::Action(m, a, with_latest) => {
+                return action::pages(site, theme, dl, m, a, with_latest);
+            }
             Job::Home => site::home(site, theme),
             Job::Legend => site::legend(site, theme),
             Job::Accessibility => site::accessibility(site, theme),
@@ -112,7 +120,6 @@ impl Job<'_> {
             Job::Municipality(m) => municipality::index(site, theme, dl, m),
             Job::Year(m, y) => municipality::year(site, theme, dl, m, y),
             Job::Kpi(m, y, alias) => kpi::page(site, theme, dl, m, y, alias),
-            Job::Action(m, a, alias) => action::page(site, theme, dl, m, a, alias),
             Job::Plans(m) => plan_index::page(site, theme, dl, m),
             Job::PlanNode(m, plan, node) => plan::page(site, theme, dl, m, plan, node),
         };
@@ -125,12 +132,17 @@ impl Job<'_> {
         let route = match *self {
             Job::NotFound => Route::file("404.html"),
             Job::Kpi(m, _, true) => routes::kpi(m, None),
-            Job::Action(m, a, true) => routes::action(m, None, &a.key),
             Job::Project(m, p, with_latest) => {
                 if with_latest {
                     out.push(routes::project(m, None, &p.code));
                 }
                 routes::project(m, Some(p.fiscal_year), &p.code)
+            }
+            Job::Action(m, a, with_latest) => {
+                if with_latest {
+                    out.push(routes::action(m, None, &a.key));
+                }
+                routes::action(m, Some(a.fiscal_year), &a.key)
             }
             _ => match self.canonical_route() {
                 Some(r) => r,
@@ -151,12 +163,10 @@ impl Job<'_> {
             Job::Year(m, y) => routes::year(m, y),
             Job::Kpi(m, y, false) => routes::kpi(m, Some(y)),
             Job::Project(m, p, _) => routes::project(m, Some(p.fiscal_year), &p.code),
-            Job::Action(m, a, false) => routes::action(m, Some(a.fiscal_year), &a.key),
+            Job::Action(m, a, _) => routes::action(m, Some(a.fiscal_year), &a.key),
             Job::Plans(m) => routes::plans(m),
             Job::PlanNode(m, _, n) => routes::plan_node(m, &n.code),
-            Job::Kpi(_, _, true) | Job::Action(_, _, true) => {
-                return None;
-            }
+            Job::Kpi(_, _, true) => return None,
         })
     }
 }
@@ -195,7 +205,7 @@ fn here(cx: &PageCx<'_>, label: impl Into<String>) -> Link {
     Link::new(label, cx.href(&cx.route))
 }
 
-/// The canonical link of a latest-year alias page.
+/// The canonical link of a page: the yeared route of a latest-year page shown at its short route.
 fn canonical(cx: &PageCx<'_>, yeared: &Route) -> String {
     cx.absolute(yeared).unwrap_or_else(|| cx.href(yeared))
 }

@@ -10,7 +10,7 @@ use crate::render::html::{ChartView, Html};
 use crate::render::indicators::{self, FormulaNote, YearTable};
 use crate::render::markdown::{self, Placement};
 use crate::render::theme::Theme;
-use crate::render::{Downloads, Meta, PageCx, Rendered, render_template, routes};
+use crate::render::{Downloads, Meta, PageCx, Rendered, render_template_at, routes};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -286,9 +286,7 @@ fn staffing(p: &Project) -> Option<StaffingView> {
     })
 }
 
-/// A project page's charts as templates see them; cloning shares their SVG, so that both pages
-/// of a latest sheet use one drawing.
-#[derive(Clone)]
+/// A project page's charts as templates see them.
 struct Charts {
     activities: Vec<Vec<ChartView>>,
     outcomes: Vec<ChartView>,
@@ -354,9 +352,9 @@ fn view(cx: &PageCx<'_>, m: &Municipality, p: &Project, charts: Charts) -> Resul
     })
 }
 
-/// A project sheet's page, and with `with_latest` the same sheet again at its short route (the
-/// latest year's, with a canonical link to the yeared one). The charts do not depend on the route,
-/// so they are drawn once for both.
+/// A project sheet's page, and with `with_latest` the same page again at its short route (the
+/// latest year's). Both are one rendering (see [`render_template_at`]), with a canonical link to
+/// the yeared route.
 pub(super) fn pages(
     site: &Site,
     theme: &Theme,
@@ -366,39 +364,13 @@ pub(super) fn pages(
     with_latest: bool,
 ) -> Result<Vec<Rendered>> {
     let yeared = routes::project(m, Some(p.fiscal_year), &p.code);
-    let charts = Charts::from(charts::project(m, p, &PageCx::new(site, yeared.clone()))?);
-    let mut out = Vec::with_capacity(1 + usize::from(with_latest));
+    let mut shown_at = Vec::with_capacity(2);
     if with_latest {
-        let short = routes::project(m, None, &p.code);
-        out.push(page(
-            site,
-            theme,
-            downloads,
-            m,
-            p,
-            short,
-            Some(&yeared),
-            charts.clone(),
-        )?);
+        shown_at.push(routes::project(m, None, &p.code));
     }
-    out.push(page(site, theme, downloads, m, p, yeared, None, charts)?);
-    Ok(out)
-}
-
-/// One page of a project sheet at `route`; `canonical_of` names the yeared page a short-route copy
-/// repeats.
-#[allow(clippy::too_many_arguments)]
-fn page(
-    site: &Site,
-    theme: &Theme,
-    downloads: &Downloads,
-    m: &Municipality,
-    p: &Project,
-    route: crate::render::url::Route,
-    canonical_of: Option<&crate::render::url::Route>,
-    charts: Charts,
-) -> Result<Rendered> {
-    let cx = PageCx::new(site, route);
+    shown_at.push(yeared.clone());
+    let cx = PageCx::at_several_routes(site, yeared);
+    let charts = Charts::from(charts::project(m, p, &cx)?);
     let mut trail = muni_trail(&cx, m, Some(p.fiscal_year));
     trail.push(here(&cx, p.name.clone()));
     let mut meta = Meta::new(&cx, p.name.clone(), trail)
@@ -411,8 +383,7 @@ fn page(
         m.name,
         site.config.title
     );
-    if let Some(yeared) = canonical_of {
-        meta.canonical = Some(canonical(&cx, yeared));
-    }
-    render_template(theme, &cx, "project.html", &meta, &view(&cx, m, p, charts)?)
+    meta.canonical = Some(canonical(&cx, &cx.route));
+    let view = view(&cx, m, p, charts)?;
+    render_template_at(theme, &cx, "project.html", &meta, &view, shown_at)
 }
