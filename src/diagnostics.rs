@@ -216,10 +216,14 @@ impl Report {
     /// Prints every diagnostic, sorted, in the codespan format (`┌─ file:line:column`).
     pub fn render(&self, color: bool) -> String {
         let mut files = SimpleFiles::new();
-        let ids: Vec<(String, usize)> = self
+        let ids: Vec<(String, usize, Printable)> = self
             .sources
             .iter()
-            .map(|s| (s.name.clone(), files.add(s.name.clone(), s.text.clone())))
+            .map(|s| {
+                let shown = Printable::of(&s.text);
+                let text = shown.text.clone().unwrap_or_else(|| s.text.clone());
+                (s.name.clone(), files.add(s.name.clone(), text), shown)
+            })
             .collect();
         let config = Config::default();
         let mut out: Vec<u8> = Vec::new();
@@ -228,19 +232,20 @@ impl Report {
                 Severity::Error => CsSeverity::Error,
                 Severity::Warning => CsSeverity::Warning,
             };
-            let mut message = d.message.clone();
+            let mut message = Printable::of(&d.message).into_string(&d.message);
             if let Some(f) = &d.field {
                 message = format!("{f}: {message}");
             }
             let mut cs = CsDiagnostic::new(severity).with_message(message);
-            let file_id = d
+            let file = d
                 .file
                 .as_ref()
-                .and_then(|f| ids.iter().find(|(n, _)| n == f).map(|(_, id)| *id));
+                .and_then(|f| ids.iter().find(|(n, _, _)| n == f));
             let mut notes = Vec::new();
-            match (file_id, &d.span) {
-                (Some(id), Some(span)) => {
-                    cs = cs.with_labels(vec![Label::primary(id, span.clone())]);
+            match (file, &d.span) {
+                (Some((_, id, shown)), Some(span)) => {
+                    let span = shown.offset(span.start)..shown.offset(span.end);
+                    cs = cs.with_labels(vec![Label::primary(*id, span)]);
                 }
                 _ => {
                     if let Some(f) = &d.file {
@@ -264,8 +269,92 @@ impl Report {
     }
 }
 
+/// A text as printed to a terminal: each control character other than tab, LF and CR (which a
+/// terminal would obey: a backspace hides what comes before it, an escape sequence recolours or
+/// moves the cursor) replaced by a visible stand-in, the control picture of a C0 character or
+/// DEL (`␌`) and U+FFFD for a C1 one, so that the line of a diagnostic about such a character
+/// shows where it is.
+#[derive(Debug, Default)]
+struct Printable {
+    /// The text with the stand-ins; `None` when it has no control character (nearly always).
+    text: Option<Arc<str>>,
+    /// For each character replaced, its end offset in the original text and how many bytes the
+    /// stand-ins up to it added (a stand-in is 3 bytes long).
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Printable {
+    /// The printable form of `text`.
+    fn of(text: &str) -> Printable {
+        let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        if !text.chars().any(forbidden) {
+            return Printable::default();
+        }
+        let mut shown = String::with_capacity(text.len() + 16);
+        let mut shifts = Vec::new();
+        let mut added = 0;
+        for (at, c) in text.char_indices() {
+            if !forbidden(c) {
+                shown.push(c);
+                continue;
+            }
+            let stand_in = match u32::from(c) {
+                code @ 0..=0x1F => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+                0x7F => '\u{2421}',
+                _ => '\u{fffd}',
+            };
+            shown.push(stand_in);
+            added += stand_in.len_utf8() - c.len_utf8();
+            shifts.push((at + c.len_utf8(), added));
+        }
+        Printable {
+            text: Some(Arc::from(shown)),
+            shifts,
+        }
+    }
+
+    /// Where an offset of the original text stands in the printable one.
+    fn offset(&self, offset: usize) -> usize {
+        let before = self.shifts.partition_point(|(end, _)| *end <= offset);
+        offset + before.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+
+    /// The printable text as a string (`original` when it needed no change).
+    fn into_string(self, original: &str) -> String {
+        self.text
+            .map_or_else(|| original.to_string(), |t| t.to_string())
+    }
+}
+
 /// Shows a path relative to the site root when it is inside it, with `/` separators.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     rel.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_printed_as_visible_stand_ins() {
+        let mut report = Report::new();
+        report.add_source(Source {
+            name: "f.toml".into(),
+            text: Arc::from("a = \"x\u{8}\u{1b}[31m\u{85}y\"\t# z\n"),
+        });
+        report.push(Diagnostic::error("bad \u{7f}").in_file("f.toml").at(12..14));
+        let out = report.render(false);
+        assert!(
+            !out.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\t')),
+            "{out:?}"
+        );
+        assert!(out.contains("error: bad \u{2421}"), "{out}");
+        let line = "1 │ a = \"x\u{2408}\u{241b}[31m\u{fffd}y\"";
+        assert!(out.contains(line), "{out}");
+        // The caret stands under U+0085's stand-in, the 13th column.
+        assert!(out.contains(&format!("  │ {}^\n", " ".repeat(12))), "{out}");
+        assert_eq!(report.location(report.sorted()[0]).unwrap(), "f.toml:1:13");
+    }
 }

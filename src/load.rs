@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod controls;
 mod recover;
 
 /// The name of the site configuration file.
@@ -510,6 +511,9 @@ fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Diagn
     })
 }
 
+/// Parses a content file as what `kind` says it is. Every control character of the file (front
+/// matter and Markdown body) is an error of its own, and makes the file an error even when it
+/// parses.
 fn parse_file(src: &Source, kind: Kind) -> FileResult {
     let is_md = src.name.ends_with(".md");
     let (toml_text, body) = if is_md {
@@ -517,7 +521,25 @@ fn parse_file(src: &Source, kind: Kind) -> FileResult {
     } else {
         (src.text.to_string(), None)
     };
+    let body_problems = match &body {
+        // The body is the end of the file.
+        Some(b) => controls::in_text(&src.name, b, src.text.len() - b.len()),
+        None => Vec::new(),
+    };
     let body_sections = body.map(|b| markdown_sections(&b)).unwrap_or_default();
+    let parsed = parse_as(src, &toml_text, kind, body_sections);
+    match parsed {
+        Ok(_) if !body_problems.is_empty() => Err(body_problems),
+        Err(mut problems) => {
+            problems.extend(body_problems);
+            Err(problems)
+        }
+        ok => ok,
+    }
+}
+
+/// Parses the TOML of a content file (its front matter, for a `.md` file) as `kind`.
+fn parse_as(src: &Source, toml_text: &str, kind: Kind, body_sections: Vec<Section>) -> FileResult {
     macro_rules! parsed {
         ($v:expr) => {
             Parsed {
@@ -528,10 +550,10 @@ fn parse_file(src: &Source, kind: Kind) -> FileResult {
         };
     }
     Ok(match kind {
-        Kind::Municipality => AnyFile::Municipality(parsed!(parse_toml(src, &toml_text)?)),
-        Kind::PlanNode => AnyFile::PlanNode(parsed!(parse_toml(src, &toml_text)?)),
-        Kind::Project { year } => AnyFile::Project(year, parsed!(parse_toml(src, &toml_text)?)),
-        Kind::Action { year } => AnyFile::Action(year, parsed!(parse_toml(src, &toml_text)?)),
+        Kind::Municipality => AnyFile::Municipality(parsed!(parse_toml(src, toml_text)?)),
+        Kind::PlanNode => AnyFile::PlanNode(parsed!(parse_toml(src, toml_text)?)),
+        Kind::Project { year } => AnyFile::Project(year, parsed!(parse_toml(src, toml_text)?)),
+        Kind::Action { year } => AnyFile::Action(year, parsed!(parse_toml(src, toml_text)?)),
     })
 }
 
@@ -613,8 +635,20 @@ pub fn markdown_sections(body: &str) -> Vec<Section> {
 /// unknown field or value, the closest expected name as a hint. A syntax error is the file's only
 /// error; on text that is valid TOML, every shape and type problem of the file is returned at
 /// once (at most 50, then a note saying there are more), sorted by position.
+///
+/// A control character in the text (raw, or made by an escape in a basic string) is an error
+/// of its own at its place ([`controls`]), and the file is then an error even when it parses:
+/// no text holding one reaches a page. The rest of the file is still checked, with each such
+/// character blanked, so that the parser does not report it a second time.
 pub fn parse_toml<T: DeserializeOwned>(src: &Source, text: &str) -> Result<T, Vec<Diagnostic>> {
-    recover::deserialize_all(&src.name, text)
+    let Some(found) = controls::in_toml(&src.name, text) else {
+        return recover::deserialize_all(&src.name, text);
+    };
+    let mut problems = found.diagnostics;
+    if let Err(others) = recover::deserialize_all::<T>(&src.name, &found.blanked) {
+        problems.extend(others);
+    }
+    Err(problems)
 }
 
 fn toml_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
@@ -693,6 +727,54 @@ mod tests {
             did_you_mean("unknown field `zzzzzz`, expected `name`"),
             None
         );
+    }
+
+    fn source(name: &str, text: &str) -> Source {
+        Source {
+            name: name.into(),
+            text: Arc::from(text),
+        }
+    }
+
+    /// The messages of a file's problems, with the text each one points at.
+    fn problems(result: FileResult, text: &str) -> Vec<(String, String)> {
+        let Err(ds) = result else { panic!("parsed") };
+        ds.into_iter()
+            .map(|d| {
+                let at = d.span.map(|s| text[s].to_string()).unwrap_or_default();
+                (at, d.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_raw_control_character_is_one_error_and_the_file_is_an_error() {
+        // TOML rejects a raw form feed in a string on its own; only kohyo's error is shown.
+        let text = "code = \"1\"\ntitle = \"目\u{c}標\"\n";
+        let result = parse_file(&source("plan/1.toml", text), Kind::PlanNode);
+        let found = problems(result, text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "\u{c}");
+        assert!(found[0].1.contains("(U+000C FORM FEED)"));
+        // The rest of the file is still checked.
+        let text = "code = \"1\"\ntitle = \"目\u{c}標\"\nttile = 1\n";
+        let result = parse_file(&source("plan/1.toml", text), Kind::PlanNode);
+        let at: Vec<String> = problems(result, text).into_iter().map(|p| p.0).collect();
+        assert_eq!(at, ["\u{c}", "ttile"]);
+    }
+
+    #[test]
+    fn the_front_matter_and_the_body_of_a_markdown_file_are_both_checked() {
+        let text = "+++\ncode = \"1\"\ntitle = \"\\u0085\"\n+++\n## 見出し\u{1}\n本文\u{c}\n";
+        let result = parse_file(&source("plan/1.md", text), Kind::PlanNode);
+        let at: Vec<String> = problems(result, text).into_iter().map(|p| p.0).collect();
+        assert_eq!(at, ["\\u0085", "\u{1}", "\u{c}"]);
+        // A body alone makes a file that parses an error.
+        let text = "+++\ncode = \"1\"\ntitle = \"t\"\n+++\n本文\u{b}\n";
+        let result = parse_file(&source("plan/1.md", text), Kind::PlanNode);
+        assert_eq!(problems(result, text).len(), 1);
+        let text = "+++\ncode = \"1\"\ntitle = \"t\\\\b\"\n+++\n本\t文\r\n";
+        assert!(parse_file(&source("plan/1.md", text), Kind::PlanNode).is_ok());
     }
 
     #[test]
