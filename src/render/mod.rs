@@ -356,7 +356,7 @@ struct SiteMeta<'a> {
 
 /// Stands for the way back to the site root (`../../`) in a page rendered once for several
 /// routes ([`PageCx::at_several_routes`]). No text of the site can hold it: loading refuses
-/// control characters in every content file (`load::check_controls`), and templates are
+/// control characters in every content file (`load/controls.rs`), and templates are
 /// refused with one too ([`theme::Theme::load`]). Chart SVG and Markdown HTML are made from
 /// that text.
 pub(crate) const ROOT_MARK: &str = "\0";
