@@ -60,8 +60,8 @@ pub struct RenderedSite {
     pub files: Vec<Rendered>,
     /// How many HTML pages there are.
     pub pages: usize,
-    /// How many charts were drawn for the pages. A project sheet's latest-year copy at its short
-    /// route shows the charts drawn for the sheet, which count once.
+    /// How many charts were drawn for the pages. A latest sheet's copy at its short route is the
+    /// same rendering as the sheet's page, and its charts count once.
     pub charts: usize,
     /// Time spent drawing those charts, summed over the rendering threads (CPU time, not wall
     /// clock: with two threads it can reach twice the render step's wall time).

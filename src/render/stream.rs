@@ -49,7 +49,7 @@ pub struct RenderStats {
     pub pages: usize,
     /// Every file: pages, sitemap and static files.
     pub files: usize,
-    /// Charts drawn (a project sheet's latest-year copy reuses the sheet's, which count once).
+    /// Charts drawn (a latest sheet's short-route copy shares the sheet's, which count once).
     pub charts: usize,
     /// Time spent drawing them, summed over the rendering threads (CPU time, not wall clock).
     pub chart_time: Duration,
