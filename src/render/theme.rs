@@ -67,8 +67,8 @@ impl Theme {
             anyhow::bail!("the template {name} holds a NUL character (U+0000): delete it");
         }
         let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape);
+        tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(escape_to);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(super::error_chain(&e)))
             .context("cannot compile the templates")?;
@@ -120,6 +120,21 @@ fn read_dir_into<T>(
 /// contexts need.
 pub fn escape(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
+    let Ok(()) = escaped_pieces::<std::convert::Infallible>(input, |piece| {
+        out.push_str(piece);
+        Ok(())
+    });
+    out
+}
+
+/// [`escape`], written to `out`: the form Tera calls while it renders a page.
+fn escape_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    escaped_pieces(input, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// Hands `emit` the escaped form of `input`, piece by piece: runs of text between the escaped
+/// characters, and their entities.
+fn escaped_pieces<E>(input: &str, mut emit: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
     // The five characters are ASCII, so they never sit inside a multi-byte character: the text
     // between them is copied in slices rather than character by character.
     let mut copied = 0;
@@ -132,12 +147,11 @@ pub fn escape(input: &str) -> String {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&input[copied..i]);
-        out.push_str(entity);
+        emit(&input[copied..i])?;
+        emit(entity)?;
         copied = i + 1;
     }
-    out.push_str(&input[copied..]);
-    out
+    emit(&input[copied..])
 }
 
 #[cfg(test)]
