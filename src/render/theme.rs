@@ -70,7 +70,14 @@ impl Theme {
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_to);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| anyhow::anyhow!(super::error_chain(&e)))
+            .map_err(|e| {
+                let mut message = super::error_chain(&e);
+                if let Some(hint) = tera1_hint(&templates) {
+                    message.push('\n');
+                    message.push_str(&hint);
+                }
+                anyhow::anyhow!(message)
+            })
             .context("cannot compile the templates")?;
         let mut statics: BTreeMap<String, Vec<u8>> = STATIC
             .iter()
@@ -81,6 +88,22 @@ impl Theme {
         }
         Ok(Theme { tera, statics })
     }
+}
+
+/// Tags of Tera 1 that Tera 2 no longer has: a site's template overrides written for kohyo's
+/// earlier themes use them.
+const TERA1_TAGS: [&str; 4] = ["{% macro ", "{%- macro ", "{% import ", "{%- import "];
+
+/// A hint for a template that fails to compile because it was written for Tera 1.
+fn tera1_hint(templates: &BTreeMap<String, String>) -> Option<String> {
+    let (name, _) = templates
+        .iter()
+        .find(|(_, t)| TERA1_TAGS.iter().any(|tag| t.contains(tag)))?;
+    Some(format!(
+        "hint: {name} is written for Tera 1 ({{% macro %}} or {{% import %}}); kohyo's templates \
+         are Tera 2, where a macro is a component called as {{{{ <name arg={{value}}/> }}}} without \
+         an import: see the README on changing a template"
+    ))
 }
 
 /// Reads every regular file directly inside `dir` (when it exists) into `out`, by file name.
@@ -168,6 +191,40 @@ mod tests {
         std::fs::write(templates.join("legend.html"), "a\0b").unwrap();
         let e = Theme::load(dir.path()).err().unwrap().to_string();
         assert!(e.contains("legend.html") && e.contains("U+0000"), "{e}");
+    }
+
+    #[test]
+    fn a_template_written_for_tera_1_gets_a_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("legend.html"),
+            "{% macro a() %}a{% endmacro a %}",
+        )
+        .unwrap();
+        let e = format!("{:#}", Theme::load(dir.path()).err().unwrap());
+        assert!(e.contains("legend.html is written for Tera 1"), "{e}");
+        // Any other compile error gets no such hint.
+        std::fs::write(templates.join("legend.html"), "{% if %}").unwrap();
+        let e = format!("{:#}", Theme::load(dir.path()).err().unwrap());
+        assert!(e.contains("legend.html") && !e.contains("Tera 1"), "{e}");
+    }
+
+    #[test]
+    fn html_and_xml_templates_escape_the_five_characters_and_not_slashes() {
+        let mut theme = Theme::load(Path::new("/nonexistent")).unwrap();
+        theme
+            .tera
+            .add_raw_templates([("t.html", "{{ x }}|{{ x | safe }}"), ("t.txt", "{{ x }}")])
+            .unwrap();
+        let mut context = tera::Context::new();
+        let x = "<a href=\"../x/\">&'</a>";
+        context.insert("x", x);
+        let html = theme.tera.render("t.html", &context).unwrap();
+        let escaped = "&lt;a href=&quot;../x/&quot;&gt;&amp;&#39;&lt;/a&gt;";
+        assert_eq!(html, format!("{escaped}|{x}"));
+        assert_eq!(theme.tera.render("t.txt", &context).unwrap(), x);
     }
 
     #[test]
