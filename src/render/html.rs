@@ -2,8 +2,9 @@
 //! page without passing through the template engine.
 //!
 //! Such fragments are most of a sheet page's bytes (about 41 KB of charts). Handed to Tera as
-//! strings, each would be copied into the page's `serde_json` context, copied again through every
-//! macro that prints it, and checked as UTF-8 at every level. Instead, while a page's context is
+//! strings, each would be copied into the page's context and again into the rendered page (under
+//! Tera 1 also through every macro that printed it; under Tera 2 the saving is within the noise of
+//! a render benchmark). Instead, while a page's context is
 //! built, each non-empty [`Html`] stands in the context as a short placeholder comment
 //! (`<!--kohyo:html:3-->`); the template prints that (`{{ s.html | safe }}`), and [`splice`] puts
 //! the fragments in its place in one pass over the rendered page.
