@@ -16,6 +16,8 @@
 # Environment:
 #   BENCH_RUNS=3        timed runs per measurement (hyperfine --runs); 1 from N = 100000 on
 #   BENCH_DISK=DIR      where the on-disk outputs go (default target/bench/out)
+#   BENCH_SETTLE=40     seconds to wait, on disk only, after removing the previous output and
+#                       before each run (see measure() below); 0 to skip
 #   BENCH_OUTPUTS="shm disk"   which outputs to measure. At N = 100000 a tmpfs output is about
 #                       6 GB and Hugo peaks near 11 GB: on a machine with less than 24 GB of
 #                       memory, measure that size with BENCH_OUTPUTS=disk.
@@ -87,10 +89,16 @@ measure() {
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
   # `sync` after removing the last run's output: its files would otherwise still be written back
-  # to the disk during the next run, and bill that run (of either tool) for them.
-  hyperfine --runs "$runs" --style none --prepare "rm -rf '$out' && sync" --export-json "$json" \
-    "$(printf '%q ' "$@")" >/dev/null
-  rm -rf "$out" && sync
+  # to the disk during the next run, and bill that run (of either tool) for them. On disk, also
+  # wait: on an ext4 without a journal (this project's benchmark VM) a new file's inode is not
+  # taken from those freed in the last 5 to 35 seconds, and each one skipped costs a look-up,
+  # so a run started right after a large removal pays for the files of the run before it (up
+  # to a third more time at 100,000 sheets). Every run waits the same.
+  local settle=0
+  [ "$kind" = disk ] && settle="${BENCH_SETTLE:-40}"
+  hyperfine --runs "$runs" --style none --prepare "rm -rf '$out' && sync && sleep $settle" \
+    --export-json "$json" "$(printf '%q ' "$@")" >/dev/null
+  rm -rf "$out" && sync && sleep "$settle"
   /usr/bin/time -v "$@" >/dev/null 2>"$BENCH/$tool-$kind-$n.time"
   local pages
   pages=$(find "$out" -name '*.html' | wc -l)
@@ -120,7 +128,7 @@ for n in "${SIZES[@]}"; do
     measure hugo "$kind" "$n" "$base/hugo-$n" hugo --quiet --source "$site-hugo" --destination "$base/hugo-$n"
   done
   # Where kohyo's time goes, once per N (on the last output measured).
-  sync
+  sync && sleep "${BENCH_SETTLE:-40}"
   "$KOHYO" build --quiet --timings --root "$site" --output "$base/kohyo-$n" 2>&1 | tee "$BENCH/timings-$n.txt" | sed 's/^/  /'
   rm -rf "$site" "$site-hugo" "$base/kohyo-$n"
 done
