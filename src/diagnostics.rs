@@ -283,18 +283,24 @@ struct Printable {
     shifts: Vec<(usize, usize)>,
 }
 
+/// Whether a character is a control character other than tab, LF and CR (Rust's
+/// [`char::is_control`]: C0, DEL and C1). Content text may not hold one (`load/controls.rs`: a
+/// web page or a CSV file cannot show it), and a terminal must not be sent one raw.
+pub(crate) fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 impl Printable {
     /// The printable form of `text`.
     fn of(text: &str) -> Printable {
-        let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-        if !text.chars().any(forbidden) {
+        if !text.chars().any(is_forbidden_control) {
             return Printable::default();
         }
         let mut shown = String::with_capacity(text.len() + 16);
         let mut shifts = Vec::new();
         let mut added = 0;
         for (at, c) in text.char_indices() {
-            if !forbidden(c) {
+            if !is_forbidden_control(c) {
                 shown.push(c);
                 continue;
             }

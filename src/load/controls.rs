@@ -20,7 +20,7 @@
 //! as well, in a Markdown body and in any TOML text (which fields are Markdown is render's
 //! business, and such a reference is no real text anywhere).
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, is_forbidden_control as is_forbidden};
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -42,12 +42,6 @@ pub(super) struct Found {
     pub(super) diagnostics: Vec<Diagnostic>,
     /// The text with every reported character or escape replaced by spaces.
     pub(super) blanked: String,
-}
-
-/// Whether a character is forbidden in content text: a control character other than tab, LF and
-/// CR.
-fn is_forbidden(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// What the cheap scan of a text's bytes saw.
