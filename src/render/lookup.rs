@@ -68,8 +68,8 @@ pub(crate) fn job<'s>(site: &'s Site, route: &str) -> Option<Job<'s>> {
 }
 
 /// The pages the job for `route` renders, if the site has one: that route, and for a latest
-/// sheet (project or action report) its other route too (one job renders both). `kohyo serve` exports the
-/// downloads these pages link.
+/// sheet (project or action report) its other route too (one job renders both). `kohyo serve`
+/// exports the downloads these pages link.
 pub(crate) fn routes_of(site: &Site, route: &str) -> Option<Vec<Route>> {
     let mut routes = Vec::new();
     job(site, route)?.routes(&mut routes);
@@ -77,7 +77,8 @@ pub(crate) fn routes_of(site: &Site, route: &str) -> Option<Vec<Route>> {
 }
 
 /// Renders the page at `route` with the job that owns it: `None` when the site has no such page,
-/// else every page the job renders (a latest sheet's job renders its short-route copy too), the asked one among them.
+/// else every page the job renders (a latest sheet's job renders its short-route copy too), the
+/// asked one among them.
 pub(crate) fn render(
     site: &Site,
     theme: &Theme,

@@ -3,14 +3,14 @@
 //! narrative sections.
 
 use super::project::{SectionView, sections, text};
-use super::{PlanPosition, YearLink, canonical, here, muni_trail, owners_label, plan_position};
+use super::{PlanPosition, YearLink, owners_label, plan_position, sheet_meta, sheet_routes};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Municipality, Site};
 use crate::render::display;
 use crate::render::html::ChartView;
 use crate::render::indicators::{self, FormulaNote, YearColumn, YearTable};
 use crate::render::theme::Theme;
-use crate::render::{Downloads, Meta, PageCx, Rendered, render_template_at, routes};
+use crate::render::{Downloads, PageCx, Rendered, render_template_at, routes};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -197,25 +197,13 @@ pub(super) fn pages(
     with_latest: bool,
 ) -> Result<Vec<Rendered>> {
     let yeared = routes::action(m, Some(a.fiscal_year), &a.key);
-    let mut shown_at = Vec::with_capacity(2);
-    if with_latest {
-        shown_at.push(routes::action(m, None, &a.key));
-    }
-    shown_at.push(yeared.clone());
+    let shown_at = sheet_routes(
+        &yeared,
+        with_latest.then(|| routes::action(m, None, &a.key)),
+    );
     let cx = PageCx::at_several_routes(site, yeared);
     let heading = format!("{} {}", a.number, a.title);
-    let mut trail = muni_trail(&cx, m, Some(a.fiscal_year));
-    trail.push(here(&cx, heading.clone()));
-    let mut meta = Meta::new(&cx, heading.clone(), trail)
-        .with_muni_nav(&cx, m)
-        .with_downloads(&cx, downloads);
-    meta.title = format!(
-        "{heading}（{}） | {} | {}",
-        a.fiscal_year.long_label(),
-        m.name,
-        site.config.title
-    );
-    meta.canonical = Some(canonical(&cx, &cx.route));
+    let meta = sheet_meta(&cx, m, a.fiscal_year, heading, downloads);
     let view = view(&cx, m, a)?;
     render_template_at(theme, &cx, "action.html", &meta, &view, shown_at)
 }

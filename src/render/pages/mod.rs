@@ -14,7 +14,7 @@ use super::display;
 use super::indicators::{self, node_title};
 use super::theme::Theme;
 use super::url::Route;
-use super::{Downloads, Link, PageCx, Rendered, routes};
+use super::{Downloads, Link, Meta, PageCx, Rendered, routes};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{Action, Municipality, Owner, Plan, PlanNode, PlanRef, Project, Site};
 use anyhow::Result;
@@ -208,6 +208,37 @@ fn here(cx: &PageCx<'_>, label: impl Into<String>) -> Link {
 /// The canonical link of a page: the yeared route of a latest-year page shown at its short route.
 fn canonical(cx: &PageCx<'_>, yeared: &Route) -> String {
     cx.absolute(yeared).unwrap_or_else(|| cx.href(yeared))
+}
+
+/// The routes a sheet page is written at: its short route first for the latest sheet
+/// (`short` given), then its yeared route.
+fn sheet_routes(yeared: &Route, short: Option<Route>) -> Vec<Route> {
+    short.into_iter().chain([yeared.clone()]).collect()
+}
+
+/// The meta of a sheet page (project or action report) rendered in `cx` at its yeared route:
+/// breadcrumbs down to the sheet, the municipality's navigation, the downloads, the title
+/// 「{heading}（{year}） | {municipality} | {site}」 and the canonical link to the yeared route.
+fn sheet_meta(
+    cx: &PageCx<'_>,
+    m: &Municipality,
+    year: FiscalYear,
+    heading: String,
+    downloads: &Downloads,
+) -> Meta {
+    let mut trail = muni_trail(cx, m, Some(year));
+    trail.push(here(cx, heading.clone()));
+    let mut meta = Meta::new(cx, heading.clone(), trail)
+        .with_muni_nav(cx, m)
+        .with_downloads(cx, downloads);
+    meta.title = format!(
+        "{heading}（{}） | {} | {}",
+        year.long_label(),
+        m.name,
+        cx.site.config.title
+    );
+    meta.canonical = Some(canonical(cx, &cx.route));
+    meta
 }
 
 /// One step of a sheet's position in a plan.

@@ -2,7 +2,7 @@
 //! position in the plan, narrative sections, activities with output indicators, inputs, outcome
 //! indicators with 達成率, cost, staffing and the review — with links to the other years.
 
-use super::{PlanPosition, YearLink, canonical, here, muni_trail, owners_label, plan_position};
+use super::{PlanPosition, YearLink, owners_label, plan_position, sheet_meta, sheet_routes};
 use crate::model::{Improvement, Municipality, Project, Section, Site};
 use crate::render::charts;
 use crate::render::display::{self, CellView};
@@ -10,7 +10,7 @@ use crate::render::html::{ChartView, Html};
 use crate::render::indicators::{self, FormulaNote, YearTable};
 use crate::render::markdown::{self, Placement};
 use crate::render::theme::Theme;
-use crate::render::{Downloads, Meta, PageCx, Rendered, render_template_at, routes};
+use crate::render::{Downloads, PageCx, Rendered, render_template_at, routes};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -364,26 +364,13 @@ pub(super) fn pages(
     with_latest: bool,
 ) -> Result<Vec<Rendered>> {
     let yeared = routes::project(m, Some(p.fiscal_year), &p.code);
-    let mut shown_at = Vec::with_capacity(2);
-    if with_latest {
-        shown_at.push(routes::project(m, None, &p.code));
-    }
-    shown_at.push(yeared.clone());
+    let shown_at = sheet_routes(
+        &yeared,
+        with_latest.then(|| routes::project(m, None, &p.code)),
+    );
     let cx = PageCx::at_several_routes(site, yeared);
     let charts = Charts::from(charts::project(m, p, &cx)?);
-    let mut trail = muni_trail(&cx, m, Some(p.fiscal_year));
-    trail.push(here(&cx, p.name.clone()));
-    let mut meta = Meta::new(&cx, p.name.clone(), trail)
-        .with_muni_nav(&cx, m)
-        .with_downloads(&cx, downloads);
-    meta.title = format!(
-        "{}（{}） | {} | {}",
-        p.name,
-        p.fiscal_year.long_label(),
-        m.name,
-        site.config.title
-    );
-    meta.canonical = Some(canonical(&cx, &cx.route));
+    let meta = sheet_meta(&cx, m, p.fiscal_year, p.name.clone(), downloads);
     let view = view(&cx, m, p, charts)?;
     render_template_at(theme, &cx, "project.html", &meta, &view, shown_at)
 }
