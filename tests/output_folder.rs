@@ -453,3 +453,41 @@ fn check_and_build_never_change_content_or_write_outside_the_output() {
         assert_eq!(after.get(p), Some(h), "{} changed", p.display());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_latest_year_csv_copy_is_a_link_to_the_yeared_file() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, root) = copy_sample_site();
+    let out = dir.path().join("public");
+    build(&root, Some(&out)).1.unwrap();
+    let manifest = fs::read_to_string(out.join(MANIFEST_FILE)).unwrap();
+    // joso's latest year is 2025: its year lists are also at joso/*.csv, the stable URLs.
+    for name in ["kpi.csv", "projects.csv", "activities.csv"] {
+        let yeared = out.join("joso/2025").join(name);
+        let latest = out.join("joso").join(name);
+        let (a, b) = (
+            fs::metadata(&yeared).unwrap(),
+            fs::metadata(&latest).unwrap(),
+        );
+        assert_eq!((a.dev(), a.ino()), (b.dev(), b.ino()), "{name}");
+        assert_eq!(a.nlink(), 2, "{name}: linked once, not to anything else");
+        assert!(manifest.contains(&format!("  joso/{name}\n")), "{name}");
+        assert!(
+            manifest.contains(&format!("  joso/2025/{name}\n")),
+            "{name}"
+        );
+    }
+    // Files that are not copies stand alone.
+    assert_eq!(
+        fs::metadata(out.join("joso/index.html")).unwrap().nlink(),
+        1
+    );
+    assert_eq!(
+        fs::metadata(out.join("joso/2024/kpi.csv")).unwrap().nlink(),
+        1
+    );
+    // A later build into the same folder replaces both, still linked.
+    build(&root, Some(&out)).1.unwrap();
+    assert_eq!(fs::metadata(out.join("joso/kpi.csv")).unwrap().nlink(), 2);
+}

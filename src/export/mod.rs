@@ -376,11 +376,13 @@ impl<'a> MuniExport<'a> {
         format: &str,
         pages: &[(Route, String)],
     ) -> Result<(), ExportError> {
-        self.add_hashed(rel, bytes, &Sha256::digest(bytes).into(), format, pages)
+        let sha256 = Sha256::digest(bytes).into();
+        self.add_hashed(rel, bytes, &sha256, format, pages, None)
     }
 
     /// [`Self::add_file`] for bytes whose SHA-256 is known: a file is hashed once for the sink
-    /// (the manifest) and SHA256SUMS, however many places it is written to.
+    /// (the manifest) and SHA256SUMS, however many places it is written to. `copy_of` names the
+    /// file (`rel`) these bytes were already added as, so that the sink may link to it.
     fn add_hashed(
         &mut self,
         rel: &str,
@@ -388,14 +390,22 @@ impl<'a> MuniExport<'a> {
         sha256: &[u8; 32],
         format: &str,
         pages: &[(Route, String)],
+        copy_of: Option<&str>,
     ) -> Result<(), ExportError> {
         let path = self.site_path(rel);
-        self.sink
-            .put_hashed(FileKind::Data, &Route::file(&path), bytes, sha256)
-            .map_err(|e| ExportError {
-                path: path.clone(),
-                error: ExportErrorKind::Write(format!("{e:#}")),
-            })?;
+        let route = Route::file(&path);
+        let put = match copy_of {
+            Some(original) => {
+                let original = Route::file(&self.site_path(original));
+                self.sink
+                    .put_copy(FileKind::Data, &route, &original, bytes, sha256)
+            }
+            None => self.sink.put_hashed(FileKind::Data, &route, bytes, sha256),
+        };
+        put.map_err(|e| ExportError {
+            path: path.clone(),
+            error: ExportErrorKind::Write(format!("{e:#}")),
+        })?;
         for (page, title) in pages {
             self.out
                 .downloads
@@ -467,10 +477,17 @@ impl<'a> MuniExport<'a> {
         let sjis = sjis.map(|b| (Sha256::digest(&b).into(), b));
         let mut places = vec![(at.rel.clone(), at.pages.clone())];
         places.extend(at.latest.clone());
-        for (rel, pages) in places {
-            self.add_hashed(&rel, &utf8, &utf8_sha256, "CSV形式", &pages)?;
-            if let Some((sha256, sjis)) = &sjis {
-                self.add_hashed(&sjis_path(&rel), sjis, sha256, "CSV形式・Shift_JIS", &pages)?;
+        // Each encoding's bytes, their SHA-256, its format and where it goes.
+        type Encoding<'b> = (&'b [u8], [u8; 32], &'static str, fn(&str) -> String);
+        let mut encodings: Vec<Encoding> = vec![(&utf8, utf8_sha256, "CSV形式", str::to_string)];
+        if let Some((sha256, bytes)) = &sjis {
+            encodings.push((bytes, *sha256, "CSV形式・Shift_JIS", sjis_path));
+        }
+        for (i, (rel, pages)) in places.iter().enumerate() {
+            for (bytes, sha256, format, path) in &encodings {
+                // The latest-year copy is the yeared file again: the sink may link it.
+                let copy_of = (i > 0).then(|| path(&at.rel));
+                self.add_hashed(&path(rel), bytes, sha256, format, pages, copy_of.as_deref())?;
             }
         }
         let schema = format!("schemas/{}.json", at.schema);

@@ -49,6 +49,21 @@ pub trait Sink: Sync {
         let _ = sha256;
         self.put(kind, route, bytes)
     }
+
+    /// Takes a second copy of a file already taken at `original`, with the same `bytes` and
+    /// `sha256`. A sink writing to a disk may make it a hard link to the first: each new file
+    /// costs the file system far more than a link to an existing one.
+    fn put_copy(
+        &self,
+        kind: FileKind,
+        route: &Route,
+        original: &Route,
+        bytes: &[u8],
+        sha256: &[u8; 32],
+    ) -> Result<()> {
+        let _ = original;
+        self.put_hashed(kind, route, bytes, sha256)
+    }
 }
 
 /// A sink that keeps every file in memory, in the order they arrive.
@@ -234,6 +249,36 @@ impl Sink for Staging {
         bytes: &[u8],
         sha256: &[u8; 32],
     ) -> Result<()> {
+        let path = self.claim(kind, route, sha256)?;
+        in_folder(&path, || std::fs::write(&path, bytes))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.wrote(bytes);
+        Ok(())
+    }
+
+    fn put_copy(
+        &self,
+        kind: FileKind,
+        route: &Route,
+        original: &Route,
+        bytes: &[u8],
+        sha256: &[u8; 32],
+    ) -> Result<()> {
+        let path = self.claim(kind, route, sha256)?;
+        let first = self.tmp.join(original.output_path());
+        // A file system without hard links (FAT, some network shares) gets the bytes again.
+        in_folder(&path, || std::fs::hard_link(&first, &path))
+            .or_else(|_| std::fs::write(&path, bytes))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.wrote(bytes);
+        Ok(())
+    }
+}
+
+impl Staging {
+    /// Takes `route`'s path for a file of `kind` (stalling first under [`TEST_STALL_ENV`]) and
+    /// returns where to write it in the temporary folder.
+    fn claim(&self, kind: FileKind, route: &Route, sha256: &[u8; 32]) -> Result<PathBuf> {
         if let Some(n) = self.stall_after {
             if self.files.load(Ordering::SeqCst) >= n {
                 stall(n, &self.tmp);
@@ -242,19 +287,25 @@ impl Sink for Staging {
         let rel = route.output_path();
         let name = relative_name(&rel);
         self.take(kind, &name, &rel, *sha256)?;
-        let path = self.tmp.join(&rel);
-        // Folders are created when a write first misses one: one call per file otherwise.
-        let write = std::fs::write(&path, bytes).or_else(|e| match (e.kind(), path.parent()) {
-            (std::io::ErrorKind::NotFound, Some(folder)) => {
-                std::fs::create_dir_all(folder).and_then(|()| std::fs::write(&path, bytes))
-            }
-            _ => Err(e),
-        });
-        write.with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(self.tmp.join(&rel))
+    }
+
+    /// Counts a file written.
+    fn wrote(&self, bytes: &[u8]) {
         self.files.fetch_add(1, Ordering::SeqCst);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
     }
+}
+
+/// Runs `make` (which creates the file at `path`), creating the file's folder when `make` first
+/// misses it: one call per file otherwise.
+fn in_folder(path: &Path, make: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
+    make().or_else(|e| match (e.kind(), path.parent()) {
+        (std::io::ErrorKind::NotFound, Some(folder)) => {
+            std::fs::create_dir_all(folder).and_then(|()| make())
+        }
+        _ => Err(e),
+    })
 }
 
 impl Drop for Staging {
