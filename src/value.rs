@@ -111,12 +111,28 @@ pub fn push_int(out: &mut String, n: i64) {
     push_digits(out, n.unsigned_abs());
 }
 
-/// The digits of `v`, most significant first.
+/// The digits of `v`, most significant first, three at a time.
 fn push_digits(out: &mut String, v: u64) {
-    if v >= 10 {
-        push_digits(out, v / 10);
+    if v >= 1000 {
+        push_digits(out, v / 1000);
+        push_three(out, (v % 1000) as u16, true);
+    } else {
+        push_three(out, v as u16, false);
     }
-    out.push(char::from(b'0' + (v % 10) as u8));
+}
+
+/// Pushes `n` (below 1000) in three digits, or without its leading zeros when not `padded`.
+/// Each digit is computed as it is pushed, so that the compiler sees that it is ASCII and
+/// `String::push` takes its one-byte path.
+fn push_three(out: &mut String, n: u16, padded: bool) {
+    let n = n % 1000;
+    if padded || n >= 100 {
+        out.push(char::from(b'0' + (n / 100) as u8));
+    }
+    if padded || n >= 10 {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 impl fmt::Display for Number {
