@@ -20,6 +20,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::prelude::ToPrimitive;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -397,7 +398,7 @@ pub fn indicator_chart(
     let (y_lo, y_hi) = y_range(&values);
 
     // Legend entries, in the order of the series' importance.
-    let mut keys: Vec<(Key, String)> = Vec::new();
+    let mut keys: Vec<(Key, Cow<'static, str>)> = Vec::with_capacity(4);
     if !actuals.is_empty() {
         keys.push((Key::Actual, "実績値".into()));
     }
@@ -405,10 +406,10 @@ pub fn indicator_chart(
         keys.push((Key::Target, "目標値".into()));
     }
     if let Some((year, _)) = final_target {
-        keys.push((Key::Final, dated_label("最終目標", year)));
+        keys.push((Key::Final, dated_label("最終目標", year).into()));
     }
     if let Some((year, _)) = baseline {
-        keys.push((Key::Baseline, dated_label("現状値", year)));
+        keys.push((Key::Baseline, dated_label("現状値", year).into()));
     }
     let legend_rows = keys.len().div_ceil(2) as i32;
     let note_lines: Vec<String> = notes

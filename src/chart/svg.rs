@@ -72,9 +72,12 @@ pub(crate) fn heading_lines(text: &str, width: u32, pad: i32) -> Vec<String> {
 /// The estimated width of a text in ems: full-width characters 1, the rest 0.6. Used only to lay
 /// out legends and wrap notes, never to measure for the reader.
 pub(crate) fn text_width_em(s: &str) -> f64 {
-    s.chars()
-        .map(|c| if (c as u32) < 0x2000 { 0.6 } else { 1.0 })
-        .sum()
+    s.chars().map(char_width_em).sum()
+}
+
+/// The estimated width of one character in ems (see [`text_width_em`]).
+fn char_width_em(c: char) -> f64 {
+    if (c as u32) < 0x2000 { 0.6 } else { 1.0 }
 }
 
 /// Breaks a text into lines of at most `max_em` ems. Japanese breaks between any two characters;
@@ -84,7 +87,7 @@ pub(crate) fn wrap(s: &str, max_em: f64) -> Vec<String> {
     let mut line = String::new();
     let mut width = 0.0;
     for c in s.chars() {
-        let w = text_width_em(c.encode_utf8(&mut [0; 4]));
+        let w = char_width_em(c);
         if width + w > max_em && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
             width = 0.0;
