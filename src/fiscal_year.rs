@@ -137,11 +137,26 @@ impl FiscalYear {
 
     /// 和暦 with 年度: 「令和6年度」, 「令和元年度」.
     pub fn wareki(self) -> String {
+        let mut out = String::with_capacity(18);
+        self.push_wareki(&mut out);
+        out
+    }
+
+    /// Appends [`FiscalYear::wareki`] to `out`, without a `String` of its own (charts write
+    /// many into one description).
+    pub fn push_wareki(self, out: &mut String) {
         match self.era() {
-            Some((era, 1)) => format!("{}元年度", era.name()),
-            Some((era, n)) => format!("{}{}年度", era.name(), n),
-            None => format!("{}年度", self.0),
+            Some((era, 1)) => {
+                out.push_str(era.name());
+                out.push('元');
+            }
+            Some((era, n)) => {
+                out.push_str(era.name());
+                crate::value::push_int(out, i64::from(n));
+            }
+            None => crate::value::push_int(out, i64::from(self.0)),
         }
+        out.push_str("年度");
     }
 
     /// The form pages use: 「令和6年度（2024年度）」.
@@ -151,11 +166,23 @@ impl FiscalYear {
 
     /// The short 和暦 form used in chart axes and table headers: 「R6」.
     pub fn short_wareki(self) -> String {
+        let mut out = String::with_capacity(6);
+        self.push_short_wareki(&mut out);
+        out
+    }
+
+    /// Appends [`FiscalYear::short_wareki`] to `out`.
+    pub fn push_short_wareki(self, out: &mut String) {
         match self.era() {
-            Some((Era::Reiwa, n)) => format!("R{n}"),
-            Some((Era::Heisei, n)) => format!("H{n}"),
-            Some((Era::Showa, n)) => format!("S{n}"),
-            None => self.0.to_string(),
+            Some((era, n)) => {
+                out.push(match era {
+                    Era::Reiwa => 'R',
+                    Era::Heisei => 'H',
+                    Era::Showa => 'S',
+                });
+                crate::value::push_int(out, i64::from(n));
+            }
+            None => crate::value::push_int(out, i64::from(self.0)),
         }
     }
 }

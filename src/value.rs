@@ -46,29 +46,93 @@ impl Number {
 
     /// The human form with thousands separators: `2,700`, `1,592,000`, `97.91`.
     pub fn grouped(self) -> String {
-        let plain = self.plain();
-        let (sign, digits) = match plain.strip_prefix('-') {
-            Some(rest) => ("-", rest),
-            None => ("", plain.as_str()),
-        };
-        let (int, frac) = match digits.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (digits, None),
-        };
-        let mut out = String::with_capacity(plain.len() + int.len() / 3);
-        out.push_str(sign);
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        if let Some(f) = frac {
-            out.push('.');
-            out.push_str(f);
-        }
+        let mut out = String::with_capacity(16);
+        self.push_grouped(&mut out);
         out
     }
+
+    /// Appends [`Number::grouped`] to `out`, with no `String` of its own: the digits come from
+    /// the decimal's mantissa and scale as `Decimal`'s `Display` writes them (a sign for any
+    /// negative, even zero; at least one digit before the point; the scale's digits after it).
+    pub fn push_grouped(self, out: &mut String) {
+        let d = self.0;
+        if d.is_sign_negative() {
+            out.push('-');
+        }
+        let scale = d.scale() as usize;
+        // The digits, least significant first, padded with zeros to the scale.
+        let mut digits = [0u8; 40];
+        let mut len = 0;
+        let mantissa = d.mantissa().unsigned_abs();
+        match u64::try_from(mantissa) {
+            Ok(mut m) => {
+                while m != 0 {
+                    digits[len] = (m % 10) as u8;
+                    m /= 10;
+                    len += 1;
+                }
+            }
+            Err(_) => {
+                let mut m = mantissa;
+                while m != 0 {
+                    digits[len] = (m % 10) as u8;
+                    m /= 10;
+                    len += 1;
+                }
+            }
+        }
+        let len = len.max(scale);
+        let digit = |i: usize| char::from(b'0' + digits[i]);
+        let whole = len - scale;
+        if whole == 0 {
+            out.push('0');
+        }
+        for i in 0..whole {
+            if i > 0 && (whole - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(digit(len - 1 - i));
+        }
+        if scale > 0 {
+            out.push('.');
+            for i in whole..len {
+                out.push(digit(len - 1 - i));
+            }
+        }
+    }
+}
+
+/// Appends an integer in decimal: what `write!(out, "{n}")` writes, without the formatting
+/// machinery (charts write hundreds of coordinates each).
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_digits(out, n.unsigned_abs());
+}
+
+/// The digits of `v`, most significant first, three at a time.
+fn push_digits(out: &mut String, v: u64) {
+    if v >= 1000 {
+        push_digits(out, v / 1000);
+        push_three(out, (v % 1000) as u16, true);
+    } else {
+        push_three(out, v as u16, false);
+    }
+}
+
+/// Pushes `n` (below 1000) in three digits, or without its leading zeros when not `padded`.
+/// Each digit is computed as it is pushed, so that the compiler sees that it is ASCII and
+/// `String::push` takes its one-byte path.
+fn push_three(out: &mut String, n: u16, padded: bool) {
+    let n = n % 1000;
+    if padded || n >= 100 {
+        out.push(char::from(b'0' + (n / 100) as u8));
+    }
+    if padded || n >= 10 {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 impl fmt::Display for Number {
@@ -363,6 +427,98 @@ mod tests {
         assert_eq!(n("-1234567.5").grouped(), "-1,234,567.5");
         assert_eq!(n("100").grouped(), "100");
         assert_eq!(n("0.25").grouped(), "0.25");
+    }
+
+    /// [`Number::grouped`] as it was first written, from `Decimal`'s own text.
+    fn grouped_from_display(d: Decimal) -> String {
+        let plain = d.to_string();
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain.as_str()),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let mut out = sign.to_string();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if digits.contains('.') {
+            out.push('.');
+            out.push_str(frac);
+        }
+        out
+    }
+
+    #[test]
+    fn grouping_reads_as_decimal_text_for_every_sign_scale_and_size() {
+        let mut cases: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "0.005",
+            "-0.5",
+            "1",
+            "12",
+            "123",
+            "1234",
+            "-1234.5670",
+            "999999",
+            "1000000",
+            "97.91",
+            "85.0",
+            "3083",
+            "1592000",
+        ]
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+        cases.extend([
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_parts(0, 0, 0, true, 3),
+        ]);
+        // Mantissas across the whole 96 bits, at every scale.
+        let mut m: u128 = 7;
+        while m < (1u128 << 96) {
+            for scale in [0, 1, 2, 5, 10, 20, 28] {
+                let lo = m as u32;
+                let mid = (m >> 32) as u32;
+                let hi = (m >> 64) as u32;
+                cases.push(Decimal::from_parts(lo, mid, hi, false, scale));
+                cases.push(Decimal::from_parts(lo, mid, hi, true, scale));
+            }
+            m = m * 13 + 5;
+        }
+        for d in cases {
+            let mut out = String::from("x");
+            Number::new(d).push_grouped(&mut out);
+            assert_eq!(out[1..], grouped_from_display(d), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn integers_read_as_formatted_by_std() {
+        for v in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            12_345,
+            -98_765,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut out = String::from("x");
+            push_int(&mut out, v);
+            assert_eq!(out, format!("x{v}"));
+        }
     }
 
     #[test]

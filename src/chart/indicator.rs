@@ -10,7 +10,7 @@ use super::backend::Backend;
 use super::svg::{
     self, BLUE, GREY, GRID, ORANGE, Paint, SUB, Stroke, Svg, TEXT, TextClass, font, tick, wrap,
 };
-use super::{Chart, direction_phrase, err, value_text};
+use super::{Chart, direction_phrase, err, push_value_text};
 use crate::compute::{self, Assessment, Unassessed};
 use crate::fiscal_year::FiscalYear;
 use crate::model::{AchievementConfig, Indicator};
@@ -20,6 +20,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::prelude::ToPrimitive;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -180,23 +181,30 @@ fn gap_notes(ind: &Indicator, reported_through: Option<FiscalYear>) -> Vec<Strin
     out
 }
 
-/// The description: every number the chart shows, with 達成率, in a few sentences.
+/// The description: every number the chart shows, with 達成率, in a few sentences. Written
+/// into one `String`: a chart's description has a dozen values in it.
 fn describe(ind: &Indicator, config: &AchievementConfig, notes: &[String]) -> String {
     let unit = ind.unit.as_deref();
-    let mut s = format!(
-        "{}（{}{}）。",
-        ind.name,
-        unit.map(|u| format!("単位：{u}、")).unwrap_or_default(),
-        direction_phrase(ind.direction)
-    );
-    let mut years: Vec<String> = Vec::new();
+    let mut s = String::with_capacity(512);
+    s.push_str(&ind.name);
+    s.push('（');
+    if let Some(u) = unit {
+        s.push_str("単位：");
+        s.push_str(u);
+        s.push('、');
+    }
+    s.push_str(direction_phrase(ind.direction));
+    s.push_str("）。");
+    let mut any = false;
     for (y, e) in &ind.actuals {
         let Some(n) = e.value.number() else { continue };
-        let mut part = format!(
-            "{} 実績{}",
-            y.wareki(),
-            value_text(&Value::Measured(n), unit)
-        );
+        if any {
+            s.push('、');
+        }
+        any = true;
+        y.push_wareki(&mut s);
+        s.push_str(" 実績");
+        push_value_text(&mut s, &Value::Measured(n), unit);
         match compute::assess(ind, *y, config) {
             a @ Assessment::Assessed {
                 target,
@@ -204,58 +212,73 @@ fn describe(ind: &Indicator, config: &AchievementConfig, notes: &[String]) -> St
                 achieved,
                 ..
             } => {
-                let final_note = source
-                    .final_label()
-                    .map(|l| format!("（{l}）"))
-                    .unwrap_or_default();
-                let rate = a
-                    .rate_display()
-                    .map(|r| format!("、達成率{r}%"))
-                    .unwrap_or_default();
-                let verdict = if achieved {
-                    "目標達成"
+                s.push_str("（目標");
+                push_value_text(&mut s, &Value::Measured(target), unit);
+                if let Some(l) = source.final_label() {
+                    s.push('（');
+                    s.push_str(&l);
+                    s.push('）');
+                }
+                if let Some(r) = a.rate_display() {
+                    s.push_str("、達成率");
+                    s.push_str(&r);
+                    s.push('%');
+                }
+                s.push_str(if achieved {
+                    "、目標達成）"
                 } else {
-                    "目標未達成"
-                };
-                part.push_str(&format!(
-                    "（目標{}{final_note}{rate}、{verdict}）",
-                    value_text(&Value::Measured(target), unit)
-                ));
+                    "、目標未達成）"
+                });
             }
             Assessment::Unassessed(u) => {
                 let why = match u {
                     Unassessed::NotAssessable => "目標値がないか数値でないため評価なし",
                     other => other.label(),
                 };
-                part.push_str(&format!("（{why}）"));
+                s.push('（');
+                s.push_str(why);
+                s.push('）');
             }
         }
-        years.push(part);
     }
-    if !years.is_empty() {
-        s.push_str(&years.join("、"));
+    if any {
         s.push('。');
     }
-    let targets: Vec<String> = ind
+    let mut any = false;
+    for (y, e) in ind
         .targets
         .iter()
         .filter(|(_, e)| e.value.number().is_some())
-        .map(|(y, e)| format!("{} {}", y.wareki(), value_text(&e.value, unit)))
-        .collect();
-    if !targets.is_empty() {
-        s.push_str(&format!("目標値は{}。", targets.join("、")));
+    {
+        s.push_str(if any { "、" } else { "目標値は" });
+        any = true;
+        y.push_wareki(&mut s);
+        s.push(' ');
+        push_value_text(&mut s, &e.value, unit);
+    }
+    if any {
+        s.push('。');
     }
     for (label, e) in [("最終目標", &ind.final_target), ("現状値", &ind.baseline)] {
         if let Some(e) = e.as_ref().filter(|e| e.value.number().is_some()) {
-            let year = e
-                .year
-                .map(|y| format!("{} ", y.wareki()))
-                .unwrap_or_default();
-            s.push_str(&format!("{label}は{year}{}。", value_text(&e.value, unit)));
+            s.push_str(label);
+            s.push('は');
+            if let Some(y) = e.year {
+                y.push_wareki(&mut s);
+                s.push(' ');
+            }
+            push_value_text(&mut s, &e.value, unit);
+            s.push('。');
         }
     }
-    if !notes.is_empty() {
-        s.push_str(&format!("グラフに点のない値：{}。", notes.join("、")));
+    if let Some((first, rest)) = notes.split_first() {
+        s.push_str("グラフに点のない値：");
+        s.push_str(first);
+        for n in rest {
+            s.push('、');
+            s.push_str(n);
+        }
+        s.push('。');
     }
     s
 }
@@ -375,7 +398,7 @@ pub fn indicator_chart(
     let (y_lo, y_hi) = y_range(&values);
 
     // Legend entries, in the order of the series' importance.
-    let mut keys: Vec<(Key, String)> = Vec::new();
+    let mut keys: Vec<(Key, Cow<'static, str>)> = Vec::with_capacity(4);
     if !actuals.is_empty() {
         keys.push((Key::Actual, "実績値".into()));
     }
@@ -383,10 +406,10 @@ pub fn indicator_chart(
         keys.push((Key::Target, "目標値".into()));
     }
     if let Some((year, _)) = final_target {
-        keys.push((Key::Final, dated_label("最終目標", year)));
+        keys.push((Key::Final, dated_label("最終目標", year).into()));
     }
     if let Some((year, _)) = baseline {
-        keys.push((Key::Baseline, dated_label("現状値", year)));
+        keys.push((Key::Baseline, dated_label("現状値", year).into()));
     }
     let legend_rows = keys.len().div_ceil(2) as i32;
     let note_lines: Vec<String> = notes
@@ -452,6 +475,9 @@ pub fn indicator_chart(
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
+            // No light lines at all: they would be transparent, and asking for none spares plotters
+            // finding their key points and walking them (same output).
+            .max_light_lines(0)
             .bold_line_style(GRID.stroke_width(1))
             .axis_style(SUB.stroke_width(1))
             .set_all_tick_mark_size(4)
@@ -467,9 +493,13 @@ pub fn indicator_chart(
     let mut svg = cell.borrow_mut();
     let at = |x: i32, y: f64| chart.backend_coord(&(x, y));
     // The 西暦 under each 和暦 label.
+    let mut label = String::with_capacity(8);
     for x in &years.labelled {
         let (px, py) = at(*x, y_lo);
-        let label = format!("({})", x / 2);
+        label.clear();
+        label.push('(');
+        svg::int(&mut label, x / 2);
+        label.push(')');
         svg.text((px, py + 24), TextClass::Muted, TOP_CENTRE, &label);
     }
     if let Some((year, v)) = baseline {

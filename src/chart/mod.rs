@@ -72,13 +72,20 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow::anyhow!("cannot draw a chart: {e:?}")
 }
 
-/// A value as the description reads it: 「3,083人」「該当なし」「未記入」「「実施」」.
-fn value_text(v: &Value, unit: Option<&str>) -> String {
+/// Appends a value as the description reads it: 「3,083人」「該当なし」「未記入」「「実施」」.
+fn push_value_text(out: &mut String, v: &Value, unit: Option<&str>) {
     match v {
-        Value::Measured(n) => format!("{}{}", n.grouped(), unit.unwrap_or("")),
-        Value::NotApplicable => "該当なし".into(),
-        Value::NotReported => "未記入".into(),
-        Value::Qualitative(w) => format!("「{w}」"),
+        Value::Measured(n) => {
+            n.push_grouped(out);
+            out.push_str(unit.unwrap_or(""));
+        }
+        Value::NotApplicable => out.push_str("該当なし"),
+        Value::NotReported => out.push_str("未記入"),
+        Value::Qualitative(w) => {
+            out.push('「');
+            out.push_str(w);
+            out.push('」');
+        }
     }
 }
 
