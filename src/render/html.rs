@@ -77,7 +77,13 @@ impl Serialize for Html {
 /// Runs `build` (the serialisation of one page's context) with every [`Html`] it serialises
 /// replaced by a placeholder, and returns its result with the fragments, in placeholder order.
 pub(crate) fn collect<T>(build: impl FnOnce() -> T) -> (T, Vec<Html>) {
-    let outer = COLLECTING.with(|c| c.replace(Some(Vec::new())));
+    collect_after(Vec::new(), build)
+}
+
+/// [`collect`], with the fragments of a part serialised before (`earlier`) kept first: the
+/// placeholders `build` makes are numbered after them.
+pub(crate) fn collect_after<T>(earlier: Vec<Html>, build: impl FnOnce() -> T) -> (T, Vec<Html>) {
+    let outer = COLLECTING.with(|c| c.replace(Some(earlier)));
     let out = build();
     let parts = COLLECTING.with(|c| c.replace(outer)).unwrap_or_default();
     (out, parts)
