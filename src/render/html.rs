@@ -180,6 +180,23 @@ mod tests {
     }
 
     #[test]
+    fn fragments_collected_after_earlier_ones_are_numbered_after_them() {
+        let (_, earlier) = collect(|| serde_json::to_value(view()).unwrap());
+        let later = View {
+            a: Html::from("<svg>c</svg>".to_string()),
+            ..view()
+        };
+        let (value, parts) = collect_after(earlier, || serde_json::to_value(later).unwrap());
+        assert_eq!(value["a"], "<!--kohyo:html:2-->");
+        assert_eq!(value["b"], "<!--kohyo:html:3-->");
+        let page = "<!--kohyo:html:0-->|<!--kohyo:html:2-->".to_string();
+        assert_eq!(
+            splice(page.into_bytes(), &parts),
+            b"<svg>a</svg>|<svg>c</svg>"
+        );
+    }
+
+    #[test]
     fn splicing_replaces_placeholders_and_never_looks_inside_fragments() {
         let (_, parts) = collect(|| serde_json::to_value(view()).unwrap());
         let page = "x<!--kohyo:html:1-->y<!--kohyo:html:0--><!--kohyo:html:0-->z".to_string();

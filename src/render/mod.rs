@@ -320,10 +320,12 @@ impl Meta {
         if !m.plans.is_empty() {
             links.push(("計画の体系".to_string(), routes::plans(m)));
         }
-        for y in m.fiscal_years().into_iter().rev() {
+        // Collected once: the years are searched for in every sheet of the municipality.
+        let years = m.fiscal_years();
+        for &y in years.iter().rev() {
             links.push((y.long_label(), routes::year(m, y)));
         }
-        if m.latest_year().is_some() {
+        if !years.is_empty() {
             links.push(("最新年度の指標一覧".to_string(), routes::kpi(m, None)));
         }
         self.local_nav = Some(LocalNav {
