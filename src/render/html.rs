@@ -77,7 +77,13 @@ impl Serialize for Html {
 /// Runs `build` (the serialisation of one page's context) with every [`Html`] it serialises
 /// replaced by a placeholder, and returns its result with the fragments, in placeholder order.
 pub(crate) fn collect<T>(build: impl FnOnce() -> T) -> (T, Vec<Html>) {
-    let outer = COLLECTING.with(|c| c.replace(Some(Vec::new())));
+    collect_after(Vec::new(), build)
+}
+
+/// [`collect`], with the fragments of a part serialised before (`earlier`) kept first: the
+/// placeholders `build` makes are numbered after them.
+pub(crate) fn collect_after<T>(earlier: Vec<Html>, build: impl FnOnce() -> T) -> (T, Vec<Html>) {
+    let outer = COLLECTING.with(|c| c.replace(Some(earlier)));
     let out = build();
     let parts = COLLECTING.with(|c| c.replace(outer)).unwrap_or_default();
     (out, parts)
@@ -171,6 +177,23 @@ mod tests {
         assert_eq!(parts.len(), 2);
         let plain = serde_json::to_value(view()).unwrap();
         assert_eq!(plain["a"], "<svg>a</svg>");
+    }
+
+    #[test]
+    fn fragments_collected_after_earlier_ones_are_numbered_after_them() {
+        let (_, earlier) = collect(|| serde_json::to_value(view()).unwrap());
+        let later = View {
+            a: Html::from("<svg>c</svg>".to_string()),
+            ..view()
+        };
+        let (value, parts) = collect_after(earlier, || serde_json::to_value(later).unwrap());
+        assert_eq!(value["a"], "<!--kohyo:html:2-->");
+        assert_eq!(value["b"], "<!--kohyo:html:3-->");
+        let page = "<!--kohyo:html:0-->|<!--kohyo:html:2-->".to_string();
+        assert_eq!(
+            splice(page.into_bytes(), &parts),
+            b"<svg>a</svg>|<svg>c</svg>"
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub(crate) fn job<'s>(site: &'s Site, route: &str) -> Option<Job<'s>> {
             Some(Job::PlanNode(m, plan, node))
         }),
         [y] => year(y).map(|y| Job::Year(m, y)),
-        [y, "kpi"] => year(y).map(|y| Job::Kpi(m, y, false)),
+        [y, "kpi"] => year(y).map(|y| Job::Kpi(m, y, m.latest_year() == Some(y))),
         [y, "projects", code] => {
             let history = m.projects.get(code)?;
             let p = history.get(&year(y)?)?;
@@ -77,8 +77,8 @@ pub(crate) fn routes_of(site: &Site, route: &str) -> Option<Vec<Route>> {
 }
 
 /// Renders the page at `route` with the job that owns it: `None` when the site has no such page,
-/// else every page the job renders (a latest sheet's job renders its short-route copy too), the
-/// asked one among them.
+/// else every page the job renders (a latest sheet's or KPI table's job renders its short-route
+/// copy too), the asked one among them.
 pub(crate) fn render(
     site: &Site,
     theme: &Theme,

@@ -320,10 +320,12 @@ impl Meta {
         if !m.plans.is_empty() {
             links.push(("計画の体系".to_string(), routes::plans(m)));
         }
-        for y in m.fiscal_years().into_iter().rev() {
+        // Collected once: the years are searched for in every sheet of the municipality.
+        let years = m.fiscal_years();
+        for &y in years.iter().rev() {
             links.push((y.long_label(), routes::year(m, y)));
         }
-        if m.latest_year().is_some() {
+        if !years.is_empty() {
             links.push(("最新年度の指標一覧".to_string(), routes::kpi(m, None)));
         }
         self.local_nav = Some(LocalNav {
@@ -399,6 +401,52 @@ pub(crate) fn render_template_at<T: Serialize>(
         .collect())
 }
 
+/// A page's view turned into the template engine's value once, with its HTML fragments, for a
+/// page shown at several routes whose metas differ in more than the way back to the root (the
+/// latest year's KPI page: its navigation marks a different current page, its downloads and
+/// canonical link are its own). Each route's page is then [`render_prepared_at`], which clones
+/// the value (its maps and lists are shared, not copied) instead of serialising the view again.
+pub(crate) struct PreparedView {
+    /// The view as `page` in the context.
+    value: tera::Value,
+    /// Its [`html::Html`] fragments, in placeholder order.
+    fragments: Vec<html::Html>,
+}
+
+impl PreparedView {
+    /// The view of a page rendered in `cx` (made by [`PageCx::at_several_routes`]).
+    pub(crate) fn new<T: Serialize>(cx: &PageCx<'_>, page: &T) -> Result<PreparedView> {
+        debug_assert_eq!(cx.root, ROOT_MARK);
+        let (value, fragments) = html::collect(|| tera::Value::try_from_serializable(page));
+        let value = value.map_err(|e| anyhow!("{}: {}", cx.route.as_str(), error_chain(&e)))?;
+        Ok(PreparedView { value, fragments })
+    }
+}
+
+/// Renders a template with a prepared view and the meta of the route in `cx` (made by
+/// [`PageCx::at_several_routes`] for that route), its links leading back to the root from there.
+pub(crate) fn render_prepared_at(
+    theme: &Theme,
+    cx: &PageCx<'_>,
+    template: &str,
+    meta: &Meta,
+    page: &PreparedView,
+) -> Result<Rendered> {
+    debug_assert_eq!(cx.root, ROOT_MARK);
+    let marked = render_parts(
+        theme,
+        cx,
+        template,
+        meta,
+        &page.value,
+        page.fragments.clone(),
+    )?;
+    Ok(Rendered {
+        bytes: replace_root_mark(&marked, cx.route.root_prefix().as_bytes()),
+        route: cx.route.clone(),
+    })
+}
+
 /// `page` with every [`ROOT_MARK`] replaced by `root`.
 fn replace_root_mark(page: &[u8], root: &[u8]) -> Vec<u8> {
     let mark = ROOT_MARK.as_bytes()[0];
@@ -422,6 +470,19 @@ fn render_bytes<T: Serialize>(
     meta: &Meta,
     page: &T,
 ) -> Result<Vec<u8>> {
+    render_parts(theme, cx, template, meta, page, Vec::new())
+}
+
+/// [`render_bytes`] with the fragments of a view serialised before (`fragments`, empty when
+/// none): placeholders made now are numbered after them.
+fn render_parts<T: Serialize>(
+    theme: &Theme,
+    cx: &PageCx<'_>,
+    template: &str,
+    meta: &Meta,
+    page: &T,
+    fragments: Vec<html::Html>,
+) -> Result<Vec<u8>> {
     let layout = Layout {
         site: SiteMeta {
             title: &cx.site.config.title,
@@ -431,7 +492,8 @@ fn render_bytes<T: Serialize>(
         page,
     };
     // Pre-rendered HTML (charts, Markdown) stays out of the context: see [`html`].
-    let (context, fragments) = html::collect(|| tera::Context::from_serialize(&layout));
+    let (context, fragments) =
+        html::collect_after(fragments, || tera::Context::from_serialize(&layout));
     let context = context.map_err(|e| anyhow!("{}: {}", cx.route.as_str(), error_chain(&e)))?;
     // Rendered as bytes, not as a `String`: `Tera::render` would check the whole page as UTF-8
     // again (every piece Tera writes is already a `str`). Most pages' templated part fits here.

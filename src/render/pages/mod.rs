@@ -35,7 +35,8 @@ pub(crate) enum Job<'s> {
     Municipality(&'s Municipality),
     /// `/{muni}/{fy}/`.
     Year(&'s Municipality, FiscalYear),
-    /// `/{muni}/{fy}/kpi/`; `alias` for `/{muni}/kpi/`.
+    /// `/{muni}/{fy}/kpi/`; `with_latest` for the latest year, whose table is also shown at
+    /// `/{muni}/kpi/`: both pages come from one view.
     Kpi(&'s Municipality, FiscalYear, bool),
     /// A project sheet; `with_latest` for the latest sheet, which is also shown at its short
     /// route (`/{muni}/projects/{code}/`): both pages come from one rendering.
@@ -55,12 +56,10 @@ pub(crate) fn jobs(site: &Site) -> Result<Vec<Job<'_>>> {
     for m in &site.municipalities {
         jobs.push(Job::Municipality(m));
         let years = m.fiscal_years();
+        let latest = years.last().copied();
         for &y in &years {
             jobs.push(Job::Year(m, y));
-            jobs.push(Job::Kpi(m, y, false));
-        }
-        if let Some(&latest) = years.last() {
-            jobs.push(Job::Kpi(m, latest, true));
+            jobs.push(Job::Kpi(m, y, Some(y) == latest));
         }
         for history in m.projects.values() {
             let latest = history.keys().last().copied();
@@ -94,12 +93,13 @@ impl Job<'_> {
     /// How many pages the job renders.
     pub(crate) fn pages(&self) -> usize {
         match *self {
-            Job::Project(_, _, true) | Job::Action(_, _, true) => 2,
+            Job::Project(_, _, true) | Job::Action(_, _, true) | Job::Kpi(_, _, true) => 2,
             _ => 1,
         }
     }
 
-    /// Renders the job's pages (one, or two for a latest sheet with its short-route copy).
+    /// Renders the job's pages (one, or two for a latest sheet or KPI table with its short-route
+    /// copy).
     pub(crate) fn render(
         &self,
         site: &Site,
@@ -113,25 +113,31 @@ impl Job<'_> {
             Job::Action(m, a, with_latest) => {
                 return action::pages(site, theme, dl, m, a, with_latest);
             }
+            Job::Kpi(m, y, with_latest) => return kpi::pages(site, theme, dl, m, y, with_latest),
             Job::Home => site::home(site, theme),
             Job::Legend => site::legend(site, theme),
             Job::Accessibility => site::accessibility(site, theme),
             Job::NotFound => site::not_found(site, theme),
             Job::Municipality(m) => municipality::index(site, theme, dl, m),
             Job::Year(m, y) => municipality::year(site, theme, dl, m, y),
-            Job::Kpi(m, y, alias) => kpi::page(site, theme, dl, m, y, alias),
             Job::Plans(m) => plan_index::page(site, theme, dl, m),
             Job::PlanNode(m, plan, node) => plan::page(site, theme, dl, m, plan, node),
         };
         page.map(|page| vec![page])
     }
 
-    /// The routes the job renders, as [`Job::render`] writes them: its canonical route, or the
-    /// alias's, or both for a latest sheet (the build checks them all before writing).
+    /// The routes the job renders, as [`Job::render`] writes them: its canonical route, and
+    /// first the short route of a latest sheet or KPI table (the build checks them all before
+    /// writing).
     pub(crate) fn routes(&self, out: &mut Vec<Route>) {
         let route = match *self {
             Job::NotFound => Route::file("404.html"),
-            Job::Kpi(m, _, true) => routes::kpi(m, None),
+            Job::Kpi(m, y, with_latest) => {
+                if with_latest {
+                    out.push(routes::kpi(m, None));
+                }
+                routes::kpi(m, Some(y))
+            }
             Job::Project(m, p, with_latest) => {
                 if with_latest {
                     out.push(routes::project(m, None, &p.code));
@@ -152,7 +158,7 @@ impl Job<'_> {
         out.push(route);
     }
 
-    /// The route a page is the canonical page of, for the sitemap (`None` for aliases and 404).
+    /// The route a job's page is the canonical page of, for the sitemap (`None` for 404).
     fn canonical_route(&self) -> Option<Route> {
         Some(match *self {
             Job::Home => Route::root(),
@@ -161,12 +167,11 @@ impl Job<'_> {
             Job::NotFound => return None,
             Job::Municipality(m) => routes::muni(m),
             Job::Year(m, y) => routes::year(m, y),
-            Job::Kpi(m, y, false) => routes::kpi(m, Some(y)),
+            Job::Kpi(m, y, _) => routes::kpi(m, Some(y)),
             Job::Project(m, p, _) => routes::project(m, Some(p.fiscal_year), &p.code),
             Job::Action(m, a, _) => routes::action(m, Some(a.fiscal_year), &a.key),
             Job::Plans(m) => routes::plans(m),
             Job::PlanNode(m, _, n) => routes::plan_node(m, &n.code),
-            Job::Kpi(_, _, true) => return None,
         })
     }
 }
