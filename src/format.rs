@@ -342,6 +342,8 @@ pub struct LimitsDef {
     pub max_plan_nodes: Option<u64>,
     /// The most entries any other list in one file may have: sections, measures, roadmap rows, tasks, owners, plans, the years of an indicator or a schedule (default 1000).
     pub max_list_items: Option<u64>,
+    /// The most characters of any one-line text in one file: a name, title, number, code, unit, owner, heading or indicator note (default 500). Every row of a CSV file repeats the names of its sheet, plan node and indicator, so one long name is copied once per row. Longer texts (sections, work, evaluations) are bounded by max_file_bytes only.
+    pub max_text_chars: Option<u64>,
 }
 
 /// A municipality, `content/{slug}/municipality.toml`.
