@@ -119,6 +119,7 @@ pub(crate) const MUTATIONS: &[&str] = &[
     "hostile-markdown",
     "bend-link",
     "file-level",
+    "settings",
 ];
 
 /// The mutations that keep a file's types: a site damaged by them only may still pass check.
@@ -128,6 +129,7 @@ pub(crate) const GENTLE: &[&str] = &[
     "same-type-value",
     "hostile-markdown",
     "many-indicators",
+    "settings",
 ];
 
 /// Whether a mutation is byte-level: it can break the file's syntax anywhere.
@@ -163,6 +165,11 @@ pub(crate) fn make_case(sample: &Sample, seed: u64) -> Case {
             } else {
                 *rng.pick(MUTATIONS)
             };
+            if which == "settings" {
+                let what = settings(&mut case, &names, &mut rng);
+                case.edits.push(format!("settings {what}"));
+                continue;
+            }
             if which == "file-level" {
                 let what = file_level(&mut case, &rel, &names, &mut rng);
                 case.edits.push(format!("{rel}: file-level {what}"));
@@ -542,16 +549,39 @@ fn same_type_value(text: &mut String, rng: &mut Rng) -> String {
         "-0.000001",
         "1e20",
     ];
-    let picked = pick_pair(text, rng, |_, v| {
-        (v.starts_with('"') && !v.starts_with("\"\"\"") && v.ends_with('"') && v.len() >= 2)
-            || v.parse::<f64>().is_ok()
+    // Keys whose value is one of a few words or names another file: most cases leave them, so
+    // that the file stays valid.
+    const NAMED: &[&str] = &[
+        "kind",
+        "direction",
+        "progress",
+        "plan",
+        "plan_node",
+        "parent",
+        "node",
+        "code",
+        "number",
+        "fiscal_year",
+        "method",
+        "money_unit",
+        "id",
+    ];
+    let named_too = rng.one_in(4);
+    let picked = pick_pair(text, rng, |k, v| {
+        (named_too || !NAMED.contains(&k))
+            && ((v.starts_with('"')
+                && !v.starts_with("\"\"\"")
+                && v.ends_with('"')
+                && v.len() >= 2)
+                || v.parse::<f64>().is_ok())
     });
     let Some((key, v0, v1)) = picked else {
         return "no value".into();
     };
     let new = if text[v0..v1].starts_with('"') {
         match rng.below(6) {
-            0 => format!("\"{}\"", "あ".repeat(1 + rng.below(100_000))),
+            // Up to the default max_text_chars, and far over it.
+            0 => format!("\"{}\"", "あ".repeat(1 + rng.below(500))),
             1 => format!("\"{}\"", "x".repeat(1 + rng.below(100_000))),
             _ => format!("\"{}\"", rng.pick(STRINGS)),
         }
@@ -640,7 +670,8 @@ fn repeat_table(text: &mut String, rng: &mut Rng) -> String {
 
 /// Adds a thousand (or more) indicators where the file's kind keeps them.
 fn many_indicators(text: &mut String, rel: &str, rng: &mut Rng) -> String {
-    let n = *rng.pick(&[1000usize, 1001, 3000]);
+    // Under the default limits (with room for what the file holds), at them, and over them.
+    let n = *rng.pick(&[300usize, 950, 1000, 1001, 3000]);
     let header = if text.contains("[[activities]]") {
         "[[activities.indicators]]"
     } else if text.contains("[goal.kpi]") {
@@ -754,6 +785,80 @@ fn bend_link(text: &mut String, codes: &[String], rng: &mut Rng) -> String {
     };
     text.replace_range(v0..v1, &new);
     format!("{key} = {new}")
+}
+
+/// 達成状況 grades with odd thresholds and marks (the site's or a municipality's), the
+/// tolerance of 維持, the method of 減少, or the Shift_JIS copies of the CSV files.
+fn settings(case: &mut Case, names: &[String], rng: &mut Rng) -> String {
+    const RATES: &[&str] = &[
+        "-1e300", "-5", "0", "0.05", "50", "79.95", "80", "80", "100", "100.05", "200", "1e300",
+    ];
+    const MARKS: &[&str] = &["◎", "A", "", " ", "👨‍👩‍👧‍👦", "<b>", "𠮷", "ＳＳ", "\\u202E"];
+    let mut grades = Vec::new();
+    for i in 0..rng.below(7) {
+        // The first grade is for met targets and takes no min_rate.
+        let rate = if i == 0 || rng.one_in(3) {
+            String::new()
+        } else {
+            format!(", min_rate = {}", rng.pick(RATES))
+        };
+        grades.push(format!(
+            "{{ mark = \"{}\", label = \"区分{i}\"{rate} }}",
+            rng.pick(MARKS)
+        ));
+    }
+    let grades = format!("grades = [{}]\n", grades.join(", "));
+    let municipalities: Vec<&String> = names
+        .iter()
+        .filter(|n| n.ends_with("/municipality.toml"))
+        .collect();
+    let (rel, after, insert) = match rng.below(5) {
+        0 | 1 => ("kohyo.toml".to_string(), "[achievement]\n", grades),
+        2 => ((*rng.pick(&municipalities)).clone(), "\ncode = ", grades),
+        3 => (
+            "kohyo.toml".to_string(),
+            "[achievement]\n",
+            format!(
+                "tolerance_percent = {}\nmethod = \"{}\"\n",
+                rng.pick(RATES),
+                rng.pick(&["ratio", "progress"])
+            ),
+        ),
+        _ => (
+            "kohyo.toml".to_string(),
+            "",
+            "\n[csv]\nshift_jis = true\n".to_string(),
+        ),
+    };
+    let Some(bytes) = case.files.get_mut(&rel) else {
+        return format!("{rel} is gone");
+    };
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    if insert.starts_with("tolerance_percent") {
+        // In place of the sample's own.
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("tolerance_percent") && !l.starts_with("method"))
+            .collect();
+        text = kept.join("\n") + "\n";
+    }
+    let at = if after.is_empty() {
+        Some(text.len())
+    } else {
+        // After the line that holds `after`.
+        text.find(after)
+            .and_then(|i| text[i + 1..].find('\n').map(|j| i + 1 + j + 1))
+            .map(|i| i.min(text.len()))
+    };
+    let Some(at) = at else {
+        return format!("{rel}: no place for {}", shorten(&insert));
+    };
+    text.insert_str(at, &insert);
+    *bytes = text.into_bytes();
+    if !case.touched.contains(&rel) {
+        case.touched.push(rel.clone());
+    }
+    format!("{rel}: {}", shorten(&insert))
 }
 
 /// Deletes, empties, copies or adds a file.
