@@ -50,16 +50,7 @@ fn seeded_damage_never_panics_and_every_failure_names_a_file() {
 
 /// `(location, message)` of every error of `kohyo check` on the sample with `rel` replaced.
 fn errors_with(rel: &str, bytes: &[u8]) -> Vec<(String, String)> {
-    let dir = common::copy_sample();
-    std::fs::write(dir.path().join(rel), bytes).unwrap();
-    let (site, report) = kohyo::check(dir.path());
-    assert!(site.is_none());
-    report
-        .sorted()
-        .into_iter()
-        .filter(|d| d.severity == kohyo::diagnostics::Severity::Error)
-        .map(|d| (report.location(d).unwrap_or_default(), d.message.clone()))
-        .collect()
+    errors_after(|root| std::fs::write(root.join(rel), bytes).unwrap())
 }
 
 /// Found by the harness (seed 1000 and most byte flips): a file that is not UTF-8 named only
@@ -102,4 +93,79 @@ fn a_config_that_is_not_utf8_points_at_the_bad_byte_and_says_how_to_fix_it() {
         format!("kohyo.toml:{lines}:3")
     );
     assert!(errs[0].hint.as_deref().unwrap().contains("UTF-8"));
+}
+
+/// `(location, message)` of every error of `kohyo check` on the sample after `edit`.
+fn errors_after(edit: impl FnOnce(&std::path::Path)) -> Vec<(String, String)> {
+    let dir = common::copy_sample();
+    edit(dir.path());
+    let (site, report) = kohyo::check(dir.path());
+    assert!(site.is_none());
+    report
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == kohyo::diagnostics::Severity::Error)
+        .map(|d| (report.location(d).unwrap_or_default(), d.message.clone()))
+        .collect()
+}
+
+/// Replaces `from` with `to` in the sample's file `rel`.
+fn replace_in(root: &std::path::Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Found by the harness (seed 238183): a 項目番号 used twice named the file but not the line
+/// of the number; it points at it now, like a project code used twice.
+#[test]
+fn a_number_used_twice_points_at_the_second_one() {
+    let rel = "content/tsukubamirai/2024/actions/3-5.md";
+    let errs = errors_after(|root| replace_in(root, rel, "number = \"3-⑤\"", "number = \"3-⑴\""));
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].0, format!("{rel}:6:10"));
+    assert!(errs[0].1.contains("is used twice"), "{}", errs[0].1);
+}
+
+/// Found by the harness (seeds 233628, 304691, 307016): the site's tolerance_percent and
+/// 達成状況 grades, and a municipality's grades, were checked without a line.
+#[test]
+fn settings_out_of_range_point_at_the_value_or_the_grade() {
+    let errs = errors_after(|root| {
+        replace_in(
+            root,
+            "kohyo.toml",
+            "[achievement]\n",
+            "[achievement]\ngrades = [\n  { mark = \"A\", label = \"達成\", min_rate = 5 },\n  { mark = \"B\", label = \"\" },\n]\n",
+        );
+        replace_in(
+            root,
+            "kohyo.toml",
+            "tolerance_percent = 3",
+            "tolerance_percent = 1e17",
+        );
+        replace_in(
+            root,
+            "content/joso/municipality.toml",
+            "code = \"082112\"\n",
+            "code = \"082112\"\ngrades = [{ mark = \"S\", label = \"達成\" }]\n",
+        );
+    });
+    let tolerance = errs
+        .iter()
+        .find(|(_, m)| m.contains("tolerance_percent"))
+        .unwrap();
+    assert_eq!(tolerance.0, "kohyo.toml:14:21");
+    let located: Vec<&str> = errs.iter().map(|(l, _)| l.as_str()).collect();
+    assert!(located.contains(&"kohyo.toml:8:3"), "{errs:#?}");
+    assert!(located.contains(&"kohyo.toml:9:3"), "{errs:#?}");
+    assert!(
+        located.contains(&"content/joso/municipality.toml:6:11"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs.iter().all(|(l, _)| l.split(':').count() == 3),
+        "{errs:#?}"
+    );
 }

@@ -344,10 +344,7 @@ impl Counts {
         .hint(
             "shorten it (a long text belongs in a section's body), or raise [limits] max_text_chars in kohyo.toml",
         );
-        Some(match at {
-            Some(at) => d.at(at.clone()),
-            None => d,
-        })
+        Some(d.at_maybe(at.clone()))
     }
 }
 
