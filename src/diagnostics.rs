@@ -98,6 +98,14 @@ impl Diagnostic {
         self
     }
 
+    /// Points the diagnostic at a byte range of its file, when there is one.
+    pub fn at_maybe(self, span: Option<Range<usize>>) -> Diagnostic {
+        match span {
+            Some(span) => self.at(span),
+            None => self,
+        }
+    }
+
     /// Names the field concerned.
     pub fn field(mut self, field: impl Into<String>) -> Diagnostic {
         self.field = Some(field.into());

@@ -305,12 +305,14 @@ pub struct AchievementDef {
     /// Method for 減少 indicators: "ratio" (目標値 ÷ 実績値, the default) or "progress" (from the baseline).
     pub method: Option<MethodInput>,
     /// For 維持 indicators: the band in percent within which the level counts as kept (default 3).
-    pub tolerance_percent: Option<f64>,
+    #[schemars(with = "Option<f64>")]
+    pub tolerance_percent: Option<Spanned<f64>>,
     /// 達成状況 grades, best first (default ◎ 目標達成, ○ 80%以上, △ 50%以上, × 未達成). The first is
     /// for met targets; each other names the lowest 達成率 that earns it; the last may omit
     /// min_rate and takes the rest.
     #[serde(default)]
-    pub grades: Vec<GradeDef>,
+    #[schemars(with = "Vec<GradeDef>")]
+    pub grades: Vec<Spanned<GradeDef>>,
 }
 
 /// One 達成状況 grade: `{ mark = "A", label = "達成", }`, `{ mark = "B", label = "概ね達成", min_rate = 80 }`.
@@ -342,6 +344,8 @@ pub struct LimitsDef {
     pub max_plan_nodes: Option<u64>,
     /// The most entries any other list in one file may have: sections, measures, roadmap rows, tasks, owners, plans, the years of an indicator or a schedule (default 1000).
     pub max_list_items: Option<u64>,
+    /// The most characters of any one-line text in one file: a name, title, number, code, unit, owner, heading or indicator note (default 500). Every row of a CSV file repeats the names of its sheet, plan node and indicator, so one long name is copied once per row. Longer texts (sections, work, evaluations) are bounded by max_file_bytes only.
+    pub max_text_chars: Option<u64>,
 }
 
 /// A municipality, `content/{slug}/municipality.toml`.
@@ -360,7 +364,8 @@ pub struct MunicipalityFile {
     /// The municipality's own 達成状況 grades, replacing the site's (see kohyo.toml
     /// `[[achievement.grades]]`): e.g. S/A/B/C with its thresholds.
     #[serde(default)]
-    pub grades: Vec<GradeDef>,
+    #[schemars(with = "Vec<GradeDef>")]
+    pub grades: Vec<Spanned<GradeDef>>,
     /// Its plans (総合計画, 基本計画, 行政改革アクションプラン …).
     #[serde(default)]
     pub plans: Vec<PlanDef>,

@@ -247,9 +247,19 @@ pub(crate) fn load_config(root: &Path) -> (Option<Parsed<SiteFile>>, u64, Report
                 Err(ds) => report.extend(ds),
             }
         }
-        Err(d) => report.push(d.hint(format!(
-            "a site root holds {CONFIG_FILE} and content/; pass --root DIR to point at one"
-        ))),
+        Err(Unreadable { shown, problem }) => {
+            let hinted = problem.hint.is_some();
+            if let Some(src) = shown {
+                report.add_source(src);
+            }
+            report.push(if hinted {
+                problem
+            } else {
+                problem.hint(format!(
+                    "a site root holds {CONFIG_FILE} and content/; pass --root DIR to point at one"
+                ))
+            });
+        }
     }
     (config, max_bytes, report)
 }
@@ -307,7 +317,7 @@ fn read_and_parse(
             let parsed = parse_file(&src, kind);
             (Some(src), parsed)
         }
-        Err(d) => (None, Err(vec![d])),
+        Err(u) => (u.shown, Err(vec![u.problem])),
     }
 }
 
@@ -479,7 +489,24 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     }
 }
 
-fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Diagnostic> {
+/// Why a file could not be read as text: the problem, and the text to show it in when the file
+/// was read but is not UTF-8 (decoded with U+FFFD in place of each bad sequence, so that the
+/// diagnostic can point at the line and column of the first one).
+struct Unreadable {
+    shown: Option<Source>,
+    problem: Diagnostic,
+}
+
+impl From<Diagnostic> for Unreadable {
+    fn from(problem: Diagnostic) -> Unreadable {
+        Unreadable {
+            shown: None,
+            problem,
+        }
+    }
+}
+
+fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Unreadable> {
     let name = display_path(root, path);
     let meta = std::fs::metadata(path)
         .map_err(|e| Diagnostic::error(format!("cannot read {name}: {e}")).in_file(&name))?;
@@ -489,18 +516,12 @@ fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Diagn
             meta.len()
         ))
         .in_file(&name)
-        .hint("split the sheet, or raise [limits] max_file_bytes in kohyo.toml"));
+        .hint("split the sheet, or raise [limits] max_file_bytes in kohyo.toml")
+        .into());
     }
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read {name}: {e}")).in_file(&name))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(format!(
-            "file is not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-        .in_file(&name)
-        .hint("save the file as UTF-8; Shift_JIS files must be converted first")
-    })?;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(&name, e))?;
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
@@ -509,6 +530,28 @@ fn read_source(root: &Path, path: &Path, max_bytes: u64) -> Result<Source, Diagn
         name,
         text: Arc::from(text),
     })
+}
+
+/// The error of a file that is not UTF-8, at its first bad byte. The text before that byte is
+/// valid, so the offset is the same in the decoded text shown, where the bad sequence is one
+/// U+FFFD (three bytes).
+fn not_utf8(name: &str, e: std::string::FromUtf8Error) -> Unreadable {
+    let at = e.utf8_error().valid_up_to();
+    let byte = e.as_bytes()[at];
+    let problem = Diagnostic::error(format!(
+        "file is not UTF-8 (invalid byte {byte:#04X} at offset {at})"
+    ))
+    .in_file(name)
+    .at(at..at + '\u{fffd}'.len_utf8())
+    .hint("save the file as UTF-8; Shift_JIS files must be converted first");
+    let shown = Source {
+        name: name.to_string(),
+        text: Arc::from(String::from_utf8_lossy(e.as_bytes())),
+    };
+    Unreadable {
+        shown: Some(shown),
+        problem,
+    }
 }
 
 /// Parses a content file as what `kind` says it is. Every control character of the file (front

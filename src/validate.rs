@@ -138,13 +138,15 @@ impl Validator {
                 if !limits::project_within(p, &self.limits, report) {
                     return None;
                 }
-                project(&cx?.muni, folder, p, method, report).map(Checked::Project)
+                project(&cx?.muni, folder, p, method, report)
+                    .map(|checked| Checked::Project(checked, Some(p.value.code.span())))
             }
             Sheet::Action(folder, a) => {
                 if !limits::action_within(a, &self.limits, report) {
                     return None;
                 }
-                action(&cx?.muni, folder, a, method, report).map(Checked::Action)
+                action(&cx?.muni, folder, a, method, report)
+                    .map(|checked| Checked::Action(checked, Some(a.value.number.span())))
             }
         }
     }
@@ -172,13 +174,15 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
     if let Some(m) = f.achievement.method {
         achievement.method = m;
     }
-    if let Some(t) = f.achievement.tolerance_percent {
+    if let Some(spanned) = &f.achievement.tolerance_percent {
+        let t = *spanned.get_ref();
         if (0.0..=100.0).contains(&t) {
             achievement.tolerance_percent = t;
         } else {
             report.push(
                 Diagnostic::error(format!("tolerance_percent {t} must be between 0 and 100"))
                     .in_file(file)
+                    .at(spanned.span())
                     .field("achievement.tolerance_percent"),
             );
         }
@@ -223,37 +227,41 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
 /// 達成状況 grades as configured: at least two; the first is for met targets (no min_rate); the
 /// others have strictly decreasing min_rate, except that the last may omit it (everything else).
 fn grades(
-    defs: &[crate::format::GradeDef],
+    defs: &[Spanned<crate::format::GradeDef>],
     field: &str,
     cx: &mut Ctx,
 ) -> Option<Vec<crate::compute::Grade>> {
-    let mut problems = Vec::new();
+    // Each problem with the grade it is about, when it is about one.
+    let mut problems: Vec<(Option<Range<usize>>, String)> = Vec::new();
     if defs.len() < 2 {
-        problems.push(
+        problems.push((
+            defs.first().map(Spanned::span),
             "needs at least two grades: one for met targets and one for the rest".to_string(),
-        );
+        ));
     }
     let mut last_min = f64::INFINITY;
-    for (i, g) in defs.iter().enumerate() {
+    for (i, spanned) in defs.iter().enumerate() {
+        let g = spanned.get_ref();
+        let mut problem = |message: String| problems.push((Some(spanned.span()), message));
         if g.mark.trim().is_empty() || g.label.trim().is_empty() {
-            problems.push(format!("grade {} needs a mark and a label", i + 1));
+            problem(format!("grade {} needs a mark and a label", i + 1));
         }
         match (i, g.min_rate) {
-            (0, Some(_)) => problems.push(format!(
+            (0, Some(_)) => problem(format!(
                 "the first grade (\"{}\") is for targets that were met and takes no min_rate",
                 g.mark
             )),
             (0, None) => {}
             (i, None) if i + 1 == defs.len() => {}
-            (_, None) => problems.push(format!(
+            (_, None) => problem(format!(
                 "grade \"{}\" needs a min_rate (only the last may omit it)",
                 g.mark
             )),
-            (_, Some(m)) if !m.is_finite() || m < 0.0 => problems.push(format!(
+            (_, Some(m)) if !m.is_finite() || m < 0.0 => problem(format!(
                 "grade \"{}\": min_rate {m} must be a percentage of 0 or more",
                 g.mark
             )),
-            (_, Some(m)) if m >= last_min => problems.push(format!(
+            (_, Some(m)) if m >= last_min => problem(format!(
                 "grade \"{}\": min_rate {m} must be lower than the grade before it ({last_min})",
                 g.mark
             )),
@@ -261,8 +269,8 @@ fn grades(
         }
     }
     if !problems.is_empty() {
-        for p in problems {
-            cx.error(None, field, p).set_hint(
+        for (at, p) in problems {
+            cx.error(at, field, p).set_hint(
                 "[[grades]] best first: { mark = \"A\", label = \"達成\" }, { mark = \"B\", label = \"概ね達成\", min_rate = 80 }, { mark = \"C\", label = \"未達成\" }",
             );
         }
@@ -270,6 +278,7 @@ fn grades(
     }
     Some(
         defs.iter()
+            .map(Spanned::get_ref)
             .map(|g| crate::compute::Grade {
                 mark: g.mark.trim().to_string(),
                 label: g.label.trim().to_string(),
@@ -427,13 +436,15 @@ pub(crate) enum Sheet<'a> {
     Action(u16, &'a Parsed<ActionFile>),
 }
 
-/// One sheet validated on its own: what the model keeps of it.
+/// One sheet validated on its own: what the model keeps of it, and where its key (the project's
+/// code, the report's 項目番号) stands in its file, for the error of a key used twice (`None`
+/// for a sheet taken back out of a model, which keeps no places).
 #[derive(Debug, Clone)]
 pub(crate) enum Checked {
     /// A project sheet.
-    Project(Project),
+    Project(Project, Option<Range<usize>>),
     /// An action item report.
-    Action(Action),
+    Action(Action, Option<Range<usize>>),
 }
 
 /// What must be unique among a municipality's sheets: a project's code, or an action report's
@@ -450,16 +461,20 @@ impl Checked {
     /// The key the sheet must hold alone.
     pub(crate) fn key(&self) -> SheetKey {
         match self {
-            Checked::Project(p) => SheetKey::Project(p.code.clone(), p.fiscal_year),
-            Checked::Action(a) => SheetKey::Action(a.key.clone(), a.fiscal_year),
+            Checked::Project(p, _) => SheetKey::Project(p.code.clone(), p.fiscal_year),
+            Checked::Action(a, _) => SheetKey::Action(a.key.clone(), a.fiscal_year),
         }
     }
 
     /// The problem of this sheet when `first`, before it, holds its key already.
     fn duplicate_of(&self, first: &Checked) -> Option<Diagnostic> {
         match (self, first) {
-            (Checked::Project(p), Checked::Project(first)) => Some(duplicate_project(p, first)),
-            (Checked::Action(a), Checked::Action(first)) => Some(duplicate_action(a, first)),
+            (Checked::Project(p, at), Checked::Project(first, _)) => {
+                Some(duplicate_project(p, first).at_maybe(at.clone()))
+            }
+            (Checked::Action(a, at), Checked::Action(first, _)) => {
+                Some(duplicate_action(a, first).at_maybe(at.clone()))
+            }
             _ => None,
         }
     }
@@ -467,11 +482,11 @@ impl Checked {
     /// Puts the sheet into its municipality's model, in place of the one holding its key.
     pub(crate) fn put_into(self, muni: &mut Municipality) {
         match self {
-            Checked::Project(p) => {
+            Checked::Project(p, _) => {
                 let history = muni.projects.entry(p.code.clone()).or_default();
                 history.insert(p.fiscal_year, p);
             }
-            Checked::Action(a) => {
+            Checked::Action(a, _) => {
                 let history = muni.actions.entry(a.key.clone()).or_default();
                 history.insert(a.fiscal_year, a);
             }
@@ -484,10 +499,10 @@ impl SheetKey {
     pub(crate) fn take_from(&self, muni: &mut Municipality) -> Option<Checked> {
         match self {
             SheetKey::Project(code, year) => {
-                take_sheet(&mut muni.projects, code, *year).map(Checked::Project)
+                take_sheet(&mut muni.projects, code, *year).map(|p| Checked::Project(p, None))
             }
             SheetKey::Action(key, year) => {
-                take_sheet(&mut muni.actions, key, *year).map(Checked::Action)
+                take_sheet(&mut muni.actions, key, *year).map(|a| Checked::Action(a, None))
             }
         }
     }

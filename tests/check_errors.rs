@@ -80,7 +80,7 @@ fn unknown_field_suggests_the_closest_name() {
 fn duplicate_project_code_in_one_year() {
     assert_one(
         "duplicate_code",
-        "content/testcity/2024/projects/101.toml",
+        "content/testcity/2024/projects/101.toml:2:8",
         "project code \"101\" is used twice in 令和6年度（2024年度） (also in content/testcity/2024/projects/101-copy.toml)",
     );
 }
@@ -221,7 +221,7 @@ fn duplicate_action_number_in_one_year() {
     // "1-(1)" and "1-1" are the same item once normalised.
     assert_one(
         "duplicate_action_number",
-        "content/testcity/2024/actions/1-1.md",
+        "content/testcity/2024/actions/1-1.md:3:10",
         "項目番号 \"1-(1)\" is used twice in 令和6年度（2024年度） (also \"1-1\"",
     );
 }
@@ -399,14 +399,19 @@ fn grades_must_run_from_met_targets_down_by_rate() {
     assert_eq!(
         messages,
         [
-            "grades: grade \"C\": min_rate 80 must be lower than the grade before it (60)",
             "grades: the first grade (\"A\") is for targets that were met and takes no min_rate",
+            "grades: grade \"C\": min_rate 80 must be lower than the grade before it (60)",
         ],
         "{errs:#?}"
     );
-    assert!(
-        errs.iter()
-            .all(|e| e.0 == "content/testcity/municipality.toml")
+    // Each error points at its grade.
+    let at: Vec<&str> = errs.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        at,
+        [
+            "content/testcity/municipality.toml:5:3",
+            "content/testcity/municipality.toml:7:3"
+        ]
     );
 }
 

@@ -172,8 +172,9 @@ fn injected_site() -> (tempfile::TempDir, BTreeMap<String, String>) {
         markers: BTreeMap::new(),
     };
     let config = fs::read_to_string(src.join("kohyo.toml")).unwrap();
+    // Every payload is about 1,200 characters: over the default limit of a one-line text.
     let config = format!(
-        "base_url = 'https://example.lg.jp/kohyo/'\n{}[csv]\nshift_jis = true\n",
+        "base_url = 'https://example.lg.jp/kohyo/'\n{}[csv]\nshift_jis = true\n[limits]\nmax_text_chars = 5000\n",
         inj.file("kohyo.toml", &config)
     );
     fs::write(dir.path().join("kohyo.toml"), config).unwrap();

@@ -155,6 +155,41 @@ fn plan_files_and_lists_have_their_own_limits() {
     assert!(errs[2].contains("a list of 30 children") && errs[2].contains("max_list_items"));
 }
 
+/// Found by examples/mutate (seed 210265, a case over 2 s): a plan node's title of 48,242
+/// characters on a node with 1,000 indicators made 100 MB of output, as every CSV row repeats
+/// it; at 800,000 characters (a 0.9 MB file) an 800 MB CSV file, 22 s and 2.2 GB of memory. A
+/// one-line text over `max_text_chars` is now one error per file, pointing at the indicator
+/// when the text is an indicator's.
+#[test]
+fn a_long_one_line_text_is_one_error_and_the_limit_can_be_raised() {
+    let plan = format!(
+        "plan = \"main\"\ncode = \"1\"\ntitle = \"{}\"\n",
+        "目".repeat(501)
+    );
+    let project = format!(
+        "{}[[outcomes]]\nname = \"指標\"\nunit = \"{}\"\ndirection = \"増加\"\n",
+        sheet_header("101"),
+        "人".repeat(600)
+    );
+    let files = [
+        ("content/testcity/plan/1.toml", plan.as_str()),
+        (PROJECT, project.as_str()),
+    ];
+    let errs = errors(site("", &files).path());
+    assert_eq!(
+        errs,
+        [
+            format!(
+                "{PROJECT}:5:1: : a unit of an indicator of 600 characters, over the limit of 500 for a one-line text (shorten it (a long text belongs in a section's body), or raise [limits] max_text_chars in kohyo.toml)"
+            ),
+            "content/testcity/plan/1.toml: : a title of a plan node of 501 characters, over the limit of 500 for a one-line text (shorten it (a long text belongs in a section's body), or raise [limits] max_text_chars in kohyo.toml)".to_string(),
+        ]
+    );
+    let raised = site("[limits]\nmax_text_chars = 600\n", &files);
+    let (checked, report) = kohyo::check(raised.path());
+    assert!(checked.is_some() && !report.has_errors());
+}
+
 #[test]
 fn limits_are_typo_checked_like_every_table() {
     let site = site("[limits]\nmax_activites = 3\n", &[]);
