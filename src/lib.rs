@@ -11,6 +11,7 @@ pub mod build;
 pub mod chart;
 pub mod compute;
 pub mod diagnostics;
+pub mod escape;
 pub mod export;
 pub mod fiscal_year;
 pub mod format;

@@ -2,6 +2,7 @@
 //! Japanese, number formatting for axes, escaping, and [`Svg`], the writer of the compact,
 //! accessible inline SVG every chart is drawn into.
 
+use crate::escape::escape_into;
 use crate::value::Number;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontFamily, IntoFont, RGBColor, TextStyle};
@@ -146,64 +147,7 @@ fn slow_tick(v: f64) -> String {
 
 /// Escapes text for SVG (and HTML) content and attribute values.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
-    out
-}
-
-/// Appends `s` to `out`, escaped for SVG content and attribute values.
-///
-/// No byte of a multi-byte character is one of the five, so bytes are searched, not characters:
-/// one at a time in short texts (labels), with `memchr` in long ones (descriptions), where it
-/// scans many bytes at a time but costs more to start. Each search goes on from where the last
-/// one stopped, so no byte is scanned twice.
-pub(crate) fn escape_into(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
-    if bytes.len() < 64 {
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if let Some(entity) = entity(b) {
-                out.push_str(&s[start..i]);
-                out.push_str(entity);
-                start = i + 1;
-            }
-        }
-        out.push_str(&s[start..]);
-        return;
-    }
-    let find_markup =
-        |from: usize| memchr::memchr3(b'&', b'<', b'>', &bytes[from..]).map(|i| i + from);
-    let find_quote = |from: usize| memchr::memchr2(b'"', b'\'', &bytes[from..]).map(|i| i + from);
-    let (mut markup, mut quote) = (find_markup(0), find_quote(0));
-    let mut start = 0;
-    loop {
-        let i = match (markup, quote) {
-            (Some(m), Some(q)) => m.min(q),
-            (Some(i), None) | (None, Some(i)) => i,
-            (None, None) => break,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(entity(bytes[i]).unwrap_or_default());
-        start = i + 1;
-        if markup == Some(i) {
-            markup = find_markup(start);
-        } else {
-            quote = find_quote(start);
-        }
-    }
-    out.push_str(&s[start..]);
-}
-
-/// The entity that stands for an ASCII byte in SVG text, if it needs one.
-fn entity(b: u8) -> Option<&'static str> {
-    match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&#39;"),
-        _ => None,
-    }
+    crate::escape::escape(s)
 }
 
 /// The kinds of text a chart writes, each a class styled by the theme (`.chart .th` …): size,
@@ -686,41 +630,6 @@ mod tests {
         assert_eq!(lines.concat(), s);
         assert!(lines.iter().all(|l| text_width_em(l) <= 10.0));
         assert_eq!(wrap("", 5.0), Vec::<String>::new());
-    }
-
-    #[test]
-    fn escapes_every_mix_of_the_five_as_one_character_at_a_time_would() {
-        let reference = |s: &str| -> String {
-            s.chars()
-                .map(|c| match c {
-                    '&' => "&amp;".to_string(),
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '"' => "&quot;".to_string(),
-                    '\'' => "&#39;".to_string(),
-                    c => c.to_string(),
-                })
-                .collect()
-        };
-        for s in [
-            "",
-            "常総市",
-            "&",
-            "''",
-            "\"&\"",
-            "<<>>",
-            "a'b&c\"d<e>f",
-            "「実施」&'達成'<率>\"",
-            "&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&\"",
-            "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"<",
-        ] {
-            let long = s.repeat(7);
-            for text in [s, long.as_str()] {
-                let mut out = String::from("x");
-                escape_into(&mut out, text);
-                assert_eq!(out[1..], reference(text), "{text}");
-            }
-        }
     }
 
     #[test]

@@ -140,41 +140,14 @@ fn read_dir_into<T>(
 
 /// HTML/XML escaping for template output. Unlike Tera's default it leaves `/` alone, so links
 /// read as written; `&`, `<`, `>`, `"` and `'` are escaped, which is what attribute and text
-/// contexts need.
+/// contexts need ([`crate::escape`], which the charts use too).
 pub fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    let Ok(()) = escaped_pieces::<std::convert::Infallible>(input, |piece| {
-        out.push_str(piece);
-        Ok(())
-    });
-    out
+    crate::escape::escape(input)
 }
 
 /// [`escape`], written to `out`: the form Tera calls while it renders a page.
 fn escape_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    escaped_pieces(input, |piece| out.write_all(piece.as_bytes()))
-}
-
-/// Hands `emit` the escaped form of `input`, piece by piece: runs of text between the escaped
-/// characters, and their entities.
-fn escaped_pieces<E>(input: &str, mut emit: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
-    // The five characters are ASCII, so they never sit inside a multi-byte character: the text
-    // between them is copied in slices rather than character by character.
-    let mut copied = 0;
-    for (i, byte) in input.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        emit(&input[copied..i])?;
-        emit(entity)?;
-        copied = i + 1;
-    }
-    emit(&input[copied..])
+    crate::escape::escaped_pieces(input, |piece| out.write_all(piece.as_bytes()))
 }
 
 #[cfg(test)]
