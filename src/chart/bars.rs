@@ -146,9 +146,7 @@ fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) ->
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .light_line_style(TRANSPARENT)
-        // No light lines at all: they would be transparent, and asking for none spares plotters
-        // finding their key points and walking them (same output).
+        // No light lines: none is drawn, and plotters need not find their key points.
         .max_light_lines(0)
         .bold_line_style(GRID.stroke_width(1))
         .axis_style(SUB.stroke_width(1))

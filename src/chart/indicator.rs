@@ -474,9 +474,7 @@ pub fn indicator_chart(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            // No light lines at all: they would be transparent, and asking for none spares plotters
-            // finding their key points and walking them (same output).
+            // No light lines: none is drawn, and plotters need not find their key points.
             .max_light_lines(0)
             .bold_line_style(GRID.stroke_width(1))
             .axis_style(SUB.stroke_width(1))
