@@ -696,10 +696,9 @@ pub fn parse_toml<T: DeserializeOwned>(src: &Source, text: &str) -> Result<T, Ve
 
 fn toml_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim().to_string();
-    let mut d = Diagnostic::error(message.clone()).in_file(file);
-    if let Some(span) = e.span() {
-        d = d.at(span);
-    }
+    let mut d = Diagnostic::error(message.clone())
+        .in_file(file)
+        .at_maybe(e.span());
     if let Some(hint) = did_you_mean(&message) {
         d = d.hint(hint);
     }

@@ -303,11 +303,7 @@ impl Ctx<'_> {
         field: &str,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let mut d = Diagnostic::error(message).in_file(self.file).field(field);
-        if let Some(s) = span {
-            d = d.at(s);
-        }
-        self.push(d)
+        self.located(Diagnostic::error(message), span, field)
     }
 
     fn warn(
@@ -316,11 +312,17 @@ impl Ctx<'_> {
         field: &str,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let mut d = Diagnostic::warning(message).in_file(self.file).field(field);
-        if let Some(s) = span {
-            d = d.at(s);
-        }
-        self.push(d)
+        self.located(Diagnostic::warning(message), span, field)
+    }
+
+    /// Reports `d` in this file, about `field`, at `span` when there is one.
+    fn located(
+        &mut self,
+        d: Diagnostic,
+        span: Option<Range<usize>>,
+        field: &str,
+    ) -> &mut Diagnostic {
+        self.push(d.in_file(self.file).field(field).at_maybe(span))
     }
 
     fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
