@@ -340,6 +340,16 @@ impl Printable {
     }
 }
 
+/// A number from a file as a message shows it: as written for everyday sizes, in exponent form
+/// (`1e300`) from 10^15 on, so that a huge value is not printed as hundreds of digits.
+pub fn display_number(x: f64) -> String {
+    if x.abs() < 1e15 {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
 /// Shows a path relative to the site root when it is inside it, with `/` separators.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
@@ -349,6 +359,16 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_messages_stay_short() {
+        assert_eq!(display_number(80.0), "80");
+        assert_eq!(display_number(-2.5), "-2.5");
+        assert_eq!(display_number(999_999_999_999_999.0), "999999999999999");
+        assert_eq!(display_number(1e300), "1e300");
+        assert_eq!(display_number(-1e15), "-1e15");
+        assert_eq!(display_number(f64::INFINITY), "inf");
+    }
 
     #[test]
     fn control_characters_are_printed_as_visible_stand_ins() {

@@ -13,7 +13,7 @@
 //! `kohyo build` runs them in a row; `kohyo serve` keeps the first two steps' results and runs
 //! again only what a change touched.
 
-use crate::diagnostics::{Diagnostic, Report};
+use crate::diagnostics::{Diagnostic, Report, display_number};
 use crate::fiscal_year::FiscalYear;
 use crate::format::{
     ActionFile, ActivityDef, Cell, IndicatorDef, MoneyUnitInput, MunicipalityFile, PlanNodeDef,
@@ -180,10 +180,13 @@ fn config(f: &SiteFile, file: &str, report: &mut Report) -> Config {
             achievement.tolerance_percent = t;
         } else {
             report.push(
-                Diagnostic::error(format!("tolerance_percent {t} must be between 0 and 100"))
-                    .in_file(file)
-                    .at(spanned.span())
-                    .field("achievement.tolerance_percent"),
+                Diagnostic::error(format!(
+                    "tolerance_percent {} must be between 0 and 100",
+                    display_number(t)
+                ))
+                .in_file(file)
+                .at(spanned.span())
+                .field("achievement.tolerance_percent"),
             );
         }
     }
@@ -258,12 +261,15 @@ fn grades(
                 g.mark
             )),
             (_, Some(m)) if !m.is_finite() || m < 0.0 => problem(format!(
-                "grade \"{}\": min_rate {m} must be a percentage of 0 or more",
-                g.mark
+                "grade \"{}\": min_rate {} must be a percentage of 0 or more",
+                g.mark,
+                display_number(m)
             )),
             (_, Some(m)) if m >= last_min => problem(format!(
-                "grade \"{}\": min_rate {m} must be lower than the grade before it ({last_min})",
-                g.mark
+                "grade \"{}\": min_rate {} must be lower than the grade before it ({})",
+                g.mark,
+                display_number(m),
+                display_number(last_min)
             )),
             (_, Some(m)) => last_min = m,
         }

@@ -157,6 +157,12 @@ fn settings_out_of_range_point_at_the_value_or_the_grade() {
         .find(|(_, m)| m.contains("tolerance_percent"))
         .unwrap();
     assert_eq!(tolerance.0, "kohyo.toml:14:21");
+    // A huge value is shown in exponent form, not as 18 digits.
+    assert!(
+        tolerance.1.contains("tolerance_percent 1e17 must be"),
+        "{}",
+        tolerance.1
+    );
     let located: Vec<&str> = errs.iter().map(|(l, _)| l.as_str()).collect();
     assert!(located.contains(&"kohyo.toml:8:3"), "{errs:#?}");
     assert!(located.contains(&"kohyo.toml:9:3"), "{errs:#?}");
