@@ -17,6 +17,9 @@ use crate::model::{AchievementConfig, Indicator};
 use crate::value::Value;
 use crate::year_map::YearMap;
 use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::prelude::ToPrimitive;
@@ -338,6 +341,165 @@ fn hollow_square(svg: &mut Svg, (x, y): (i32, i32)) {
     svg.rect((x - 4, y - 4), (x + 4, y + 4), Paint::outlined(ORANGE, 2));
 }
 
+/// The axes plotters draws and maps coordinates with: half-year x, value y.
+type Axes<'a> =
+    ChartContext<'a, Backend<'a>, Cartesian2d<WithKeyPoints<RangedCoordi32>, RangedCoordf64>>;
+
+/// A plotted point's place in the SVG, from plotters' coordinate mapping.
+type At<'a> = &'a dyn Fn(i32, f64) -> (i32, i32);
+
+/// What one indicator chart plots: its series, its notes and the span of its axes.
+struct Plot<'a> {
+    actuals: Points,
+    targets: Points,
+    final_target: Option<(Option<i32>, f64)>,
+    baseline: Option<(Option<i32>, f64)>,
+    /// The years without a number, in words, listed under the chart.
+    notes: Vec<String>,
+    unit: Option<&'a str>,
+    years: Years,
+    /// Every plotted value, for the y range and its labels.
+    values: Vec<f64>,
+    y_lo: f64,
+    y_hi: f64,
+    /// Legend entries, in the order of the series' importance.
+    keys: Vec<(Key, Cow<'static, str>)>,
+}
+
+impl<'a> Plot<'a> {
+    /// The series of `ind`; `reported_through` as for [`indicator_chart`].
+    fn of(ind: &'a Indicator, reported_through: Option<FiscalYear>) -> Plot<'a> {
+        let actuals = numbers(&ind.actuals);
+        let targets = numbers(&ind.targets);
+        let final_target = dated_number(ind.final_target.as_ref());
+        let baseline = dated_number(ind.baseline.as_ref());
+        let through = reported_through.or_else(|| {
+            ind.actuals
+                .iter()
+                .filter(|(_, e)| !e.value.is_not_reported())
+                .map(|(y, _)| *y)
+                .max()
+        });
+        // Years: every year with a cell, plus the years of the baseline and the final target.
+        let all_years: Vec<i32> = ind
+            .targets
+            .keys()
+            .chain(ind.actuals.keys())
+            .map(|y| i32::from(y.year()))
+            .chain(final_target.and_then(|f| f.0))
+            .chain(baseline.and_then(|b| b.0))
+            .collect();
+        let mut values: Vec<f64> = actuals.values().chain(targets.values()).copied().collect();
+        values.extend(final_target.map(|f| f.1));
+        values.extend(baseline.map(|b| b.1));
+        let (y_lo, y_hi) = y_range(&values);
+        let mut keys: Vec<(Key, Cow<'static, str>)> = Vec::with_capacity(4);
+        if !actuals.is_empty() {
+            keys.push((Key::Actual, "実績値".into()));
+        }
+        if !targets.is_empty() {
+            keys.push((Key::Target, "目標値".into()));
+        }
+        if let Some((year, _)) = final_target {
+            keys.push((Key::Final, dated_label("最終目標", year).into()));
+        }
+        if let Some((year, _)) = baseline {
+            keys.push((Key::Baseline, dated_label("現状値", year).into()));
+        }
+        Plot {
+            notes: gap_notes(ind, through),
+            unit: ind.unit.as_deref(),
+            years: Years::spanning(&all_years),
+            actuals,
+            targets,
+            final_target,
+            baseline,
+            values,
+            y_lo,
+            y_hi,
+            keys,
+        }
+    }
+
+    /// The x axis's ends: half a year before the first year and after the last.
+    fn x_span(&self) -> (i32, i32) {
+        (x_of(self.years.first) - 1, x_of(self.years.last) + 1)
+    }
+}
+
+impl Years {
+    /// The years from the earliest to the latest of `years`, labelled every year up to seven
+    /// years and less often beyond.
+    fn spanning(years: &[i32]) -> Years {
+        match (years.iter().min(), years.iter().max()) {
+            (Some(&first), Some(&last)) => {
+                let count = (last - first + 1) as usize;
+                let step = count.div_ceil(7).max(1);
+                Years {
+                    first,
+                    last,
+                    labelled: (first..=last).step_by(step).map(x_of).collect(),
+                }
+            }
+            _ => Years {
+                first: 0,
+                last: 0,
+                labelled: Vec::new(),
+            },
+        }
+    }
+}
+
+/// Where the parts of an indicator chart go, top to bottom: heading, unit, plot, legend, notes.
+struct Frame {
+    heading: Vec<String>,
+    /// The plot's top edge (below the heading and the unit).
+    top: i32,
+    /// The bottom of the plot with its x labels.
+    plot_bottom: i32,
+    legend_rows: i32,
+    note_lines: Vec<String>,
+    /// The chart's height in SVG units.
+    height: i32,
+    /// The room left of the plot for the y labels.
+    y_labels_width: u32,
+}
+
+impl Frame {
+    fn of(plot: &Plot<'_>, name: &str) -> Frame {
+        let legend_rows = plot.keys.len().div_ceil(2) as i32;
+        let note_lines: Vec<String> = plot
+            .notes
+            .iter()
+            .flat_map(|n| {
+                wrap(
+                    &format!("※{n}"),
+                    (f64::from(W) - 2.0 * f64::from(PAD)) / SMALL_PX,
+                )
+            })
+            .collect();
+        let heading = svg::heading_lines(name, W, PAD);
+        let top = PAD + heading.len() as i32 * svg::HEADING_LINE + UNIT_H;
+        let plot_bottom = top + PLOT_H + XLAB_H;
+        let height =
+            plot_bottom + 8 + legend_rows * LEGEND_ROW + note_lines.len() as i32 * NOTE_ROW + PAD;
+        let widest = [plot.y_lo, plot.y_hi, (plot.y_lo + plot.y_hi) / 2.0]
+            .iter()
+            .map(|v| tick(*v).chars().count())
+            .max()
+            .unwrap_or(1);
+        Frame {
+            heading,
+            top,
+            plot_bottom,
+            legend_rows,
+            note_lines,
+            height,
+            y_labels_width: (widest as f64 * LABEL_PX * 0.6).ceil() as u32 + 12,
+        }
+    }
+}
+
 /// The indicator chart of a (joined) indicator, or `None` when it has no number to plot.
 ///
 /// `reported_through` is the fiscal year of the page's report: a year up to it without a 実績値
@@ -352,168 +514,103 @@ pub fn indicator_chart(
     if !ind.has_number() {
         return Ok(None);
     }
-    let actuals = numbers(&ind.actuals);
-    let targets = numbers(&ind.targets);
-    let final_target = dated_number(ind.final_target.as_ref());
-    let baseline = dated_number(ind.baseline.as_ref());
-    let through = reported_through.or_else(|| {
-        ind.actuals
-            .iter()
-            .filter(|(_, e)| !e.value.is_not_reported())
-            .map(|(y, _)| *y)
-            .max()
-    });
-    let notes = gap_notes(ind, through);
-    let unit = ind.unit.as_deref();
-
-    // Years: every year with a cell, plus the years of the baseline and the final target.
-    let all_years: Vec<i32> = ind
-        .targets
-        .keys()
-        .chain(ind.actuals.keys())
-        .map(|y| i32::from(y.year()))
-        .chain(final_target.and_then(|f| f.0))
-        .chain(baseline.and_then(|b| b.0))
-        .collect();
-    let years = match (all_years.iter().min(), all_years.iter().max()) {
-        (Some(&first), Some(&last)) => {
-            let count = (last - first + 1) as usize;
-            let step = count.div_ceil(7).max(1);
-            Years {
-                first,
-                last,
-                labelled: (first..=last).step_by(step).map(x_of).collect(),
-            }
-        }
-        _ => Years {
-            first: 0,
-            last: 0,
-            labelled: Vec::new(),
-        },
-    };
-
-    let mut values: Vec<f64> = actuals.values().chain(targets.values()).copied().collect();
-    values.extend(final_target.map(|f| f.1));
-    values.extend(baseline.map(|b| b.1));
-    let (y_lo, y_hi) = y_range(&values);
-
-    // Legend entries, in the order of the series' importance.
-    let mut keys: Vec<(Key, Cow<'static, str>)> = Vec::with_capacity(4);
-    if !actuals.is_empty() {
-        keys.push((Key::Actual, "実績値".into()));
-    }
-    if !targets.is_empty() {
-        keys.push((Key::Target, "目標値".into()));
-    }
-    if let Some((year, _)) = final_target {
-        keys.push((Key::Final, dated_label("最終目標", year).into()));
-    }
-    if let Some((year, _)) = baseline {
-        keys.push((Key::Baseline, dated_label("現状値", year).into()));
-    }
-    let legend_rows = keys.len().div_ceil(2) as i32;
-    let note_lines: Vec<String> = notes
-        .iter()
-        .flat_map(|n| {
-            wrap(
-                &format!("※{n}"),
-                (f64::from(W) - 2.0 * f64::from(PAD)) / SMALL_PX,
-            )
-        })
-        .collect();
-    let heading = svg::heading_lines(&ind.name, W, PAD);
-    let top = PAD + heading.len() as i32 * svg::HEADING_LINE + UNIT_H;
-    let plot_bottom = top + PLOT_H + XLAB_H;
-    let height =
-        plot_bottom + 8 + legend_rows * LEGEND_ROW + note_lines.len() as i32 * NOTE_ROW + PAD;
-
-    let y_labels_width = {
-        let widest = [y_lo, y_hi, (y_lo + y_hi) / 2.0]
-            .iter()
-            .map(|v| tick(*v).chars().count())
-            .max()
-            .unwrap_or(1);
-        (widest as f64 * LABEL_PX * 0.6).ceil() as u32 + 12
-    };
-
+    let plot = Plot::of(ind, reported_through);
+    let frame = Frame::of(&plot, &ind.name);
     let title = format!("{}の目標値と実績値の推移（グラフ）", ind.name);
-    let desc = describe(ind, config, &notes);
-    let size = (W, height as u32);
+    let desc = describe(ind, config, &plot.notes);
+    let size = (W, frame.height as u32);
     let mut svg = Svg::new("indicator", id, &title, &desc, size);
-    svg.heading(&heading, PAD);
-    let unit_title = match unit {
+    svg.heading(&frame.heading, PAD);
+    let unit_title = match plot.unit {
         Some(u) => format!("単位：{u}"),
         None => "単位の記載なし".into(),
     };
-    let unit_y = PAD + heading.len() as i32 * svg::HEADING_LINE + 2;
+    let unit_y = PAD + frame.heading.len() as i32 * svg::HEADING_LINE + 2;
     svg.text((PAD, unit_y), TextClass::Label, TOP_LEFT, &unit_title);
-    let (x_start, x_end) = (x_of(years.first) - 1, x_of(years.last) + 1);
     // plotters lays out the plot and draws its axes; the rest is written directly, at the
     // positions its coordinate mapping gives.
     let cell = RefCell::new(svg);
-    let root = Backend::new(&cell, size).into_drawing_area();
-    let chart = {
-        let (upper, _) = root.split_vertically(plot_bottom);
-        let mut chart = ChartBuilder::on(&upper)
-            .margin_top(top as u32)
-            .margin_left(PAD as u32)
-            .margin_right(16)
-            .x_label_area_size(XLAB_H as u32)
-            .y_label_area_size(y_labels_width)
-            .build_cartesian_2d(
-                (x_start..x_end).with_key_points(years.labelled.clone()),
-                y_lo..y_hi,
-            )
-            .map_err(err)?;
-        let x_label = |x: &i32| {
-            FiscalYear::new(i64::from(*x / 2))
-                .map(FiscalYear::short_wareki)
-                .unwrap_or_default()
-        };
-        let y_label = |y: &f64| tick(*y);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            // No light lines: none is drawn, and plotters need not find their key points.
-            .max_light_lines(0)
-            .bold_line_style(GRID.stroke_width(1))
-            .axis_style(SUB.stroke_width(1))
-            .set_all_tick_mark_size(4)
-            .x_label_style(font(LABEL_PX, TEXT))
-            .y_label_style(font(LABEL_PX, TEXT))
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .y_labels(y_label_count(&values, y_lo, y_hi))
-            .draw()
-            .map_err(err)?;
-        chart
+    {
+        let root = Backend::new(&cell, size).into_drawing_area();
+        let chart = draw_axes(&root, &plot, &frame)?;
+        let at = |x: i32, y: f64| chart.backend_coord(&(x, y));
+        let mut svg = cell.borrow_mut();
+        draw_series(&mut svg, &plot, &at);
+        draw_legend(&mut svg, &plot.keys, &frame);
+    }
+    Ok(Some(Chart::new(id, title, desc, cell.into_inner())))
+}
+
+/// Lays out the plot in `root` and has plotters draw its grid, axes and 和暦 labels.
+fn draw_axes<'a>(
+    root: &DrawingArea<Backend<'a>, Shift>,
+    plot: &Plot<'_>,
+    frame: &Frame,
+) -> Result<Axes<'a>> {
+    let (upper, _) = root.split_vertically(frame.plot_bottom);
+    let (x_start, x_end) = plot.x_span();
+    let mut chart = ChartBuilder::on(&upper)
+        .margin_top(frame.top as u32)
+        .margin_left(PAD as u32)
+        .margin_right(16)
+        .x_label_area_size(XLAB_H as u32)
+        .y_label_area_size(frame.y_labels_width)
+        .build_cartesian_2d(
+            (x_start..x_end).with_key_points(plot.years.labelled.clone()),
+            plot.y_lo..plot.y_hi,
+        )
+        .map_err(err)?;
+    let x_label = |x: &i32| {
+        FiscalYear::new(i64::from(*x / 2))
+            .map(FiscalYear::short_wareki)
+            .unwrap_or_default()
     };
-    let mut svg = cell.borrow_mut();
-    let at = |x: i32, y: f64| chart.backend_coord(&(x, y));
-    // The 西暦 under each 和暦 label.
+    let y_label = |y: &f64| tick(*y);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        // No light lines: none is drawn, and plotters need not find their key points.
+        .max_light_lines(0)
+        .bold_line_style(GRID.stroke_width(1))
+        .axis_style(SUB.stroke_width(1))
+        .set_all_tick_mark_size(4)
+        .x_label_style(font(LABEL_PX, TEXT))
+        .y_label_style(font(LABEL_PX, TEXT))
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .y_labels(y_label_count(&plot.values, plot.y_lo, plot.y_hi))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// The 西暦 under each 和暦 label, then the series, least important first, so that 実績値 is
+/// drawn on top.
+fn draw_series(svg: &mut Svg, plot: &Plot<'_>, at: At<'_>) {
+    let (x_start, x_end) = plot.x_span();
     let mut label = String::with_capacity(8);
-    for x in &years.labelled {
-        let (px, py) = at(*x, y_lo);
+    for x in &plot.years.labelled {
+        let (px, py) = at(*x, plot.y_lo);
         label.clear();
         label.push('(');
         svg::int(&mut label, x / 2);
         label.push(')');
         svg.text((px, py + 24), TextClass::Muted, TOP_CENTRE, &label);
     }
-    if let Some((year, v)) = baseline {
+    if let Some((year, v)) = plot.baseline {
         let from = year.map_or(x_start, x_of);
         svg.line([at(from, v), at(x_end, v)], BASELINE_LINE);
         if let Some(year) = year {
             svg.circle(at(x_of(year), v), 4, Paint::outlined(GREY, 2));
         }
     }
-    for run in runs(&targets) {
+    for run in runs(&plot.targets) {
         svg.line(run.iter().map(|&(x, v)| at(x, v)), TARGET_LINE);
     }
-    for (&y, &v) in &targets {
-        hollow_square(&mut svg, at(x_of(y), v));
+    for (&y, &v) in &plot.targets {
+        hollow_square(svg, at(x_of(y), v));
     }
-    if let Some((year, v)) = final_target {
+    if let Some((year, v)) = plot.final_target {
         let (px, py) = match year {
             Some(y) => at(x_of(y), v),
             None => {
@@ -526,7 +623,7 @@ pub fn indicator_chart(
             }
         };
         svg.triangle((px, py), 6, Paint::filled(ORANGE));
-        let label = format!("最終目標 {}", value_label(v, unit));
+        let label = format!("最終目標 {}", value_label(v, plot.unit));
         svg.text(
             (px + 4, py - 10),
             TextClass::Small,
@@ -534,22 +631,24 @@ pub fn indicator_chart(
             &label,
         );
     }
-    for run in runs(&actuals) {
+    for run in runs(&plot.actuals) {
         svg.line(run.iter().map(|&(x, v)| at(x, v)), ACTUAL_LINE);
     }
-    for (&y, &v) in &actuals {
+    for (&y, &v) in &plot.actuals {
         svg.circle(at(x_of(y), v), 4, Paint::filled(BLUE));
     }
+}
 
-    // Legend, two entries a row, then the notes.
+/// The legend, two entries a row, then the notes.
+fn draw_legend(svg: &mut Svg, keys: &[(Key, Cow<'static, str>)], frame: &Frame) {
     let col_w = (W as i32 - 2 * PAD) / 2;
-    let legend_top = plot_bottom + 8;
+    let legend_top = frame.plot_bottom + 8;
     for (i, (key, label)) in keys.iter().enumerate() {
         let col = (i % 2) as i32;
         let row = (i / 2) as i32;
         let x = PAD + col * col_w;
         let y = legend_top + row * LEGEND_ROW + LEGEND_ROW / 2;
-        draw_key(&mut svg, *key, (x + 16, y));
+        draw_key(svg, *key, (x + 16, y));
         svg.text(
             (x + 38, y),
             TextClass::Label,
@@ -557,15 +656,11 @@ pub fn indicator_chart(
             label,
         );
     }
-    let notes_top = legend_top + legend_rows * LEGEND_ROW;
-    for (i, line) in note_lines.iter().enumerate() {
+    let notes_top = legend_top + frame.legend_rows * LEGEND_ROW;
+    for (i, line) in frame.note_lines.iter().enumerate() {
         let y = notes_top + i as i32 * NOTE_ROW + 2;
         svg.text((PAD, y), TextClass::Small, TOP_LEFT, line);
     }
-    drop(svg);
-    drop(chart);
-    drop(root);
-    Ok(Some(Chart::new(id, title, desc, cell.into_inner())))
 }
 
 /// 「最終目標（R9）」, or without the year when none is stated.
