@@ -4,6 +4,10 @@
 //! directly, with plotters' coordinate mapping; plotters' own SVG backend is not used.
 
 use super::svg::{Paint, Stroke, Svg, TextClass};
+use plotters::chart::ChartContext;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::DrawingBackend;
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle,
@@ -25,6 +29,14 @@ impl<'a> Backend<'a> {
         Backend { svg, size }
     }
 }
+
+/// A chart's axes as plotters lays them out and maps coordinates with: an integer x axis with
+/// chosen key points (`X`), a value y axis.
+pub(crate) type Axes<'a, X> =
+    ChartContext<'a, Backend<'a>, Cartesian2d<WithKeyPoints<X>, RangedCoordf64>>;
+
+/// Where a point `(x, y)` of the axes is in the SVG, from plotters' coordinate mapping.
+pub(crate) type At<'a, X> = &'a dyn Fn(X, f64) -> (i32, i32);
 
 /// The colour of a style, or `None` when it is transparent (plotters' way of drawing nothing).
 fn visible(c: BackendColor) -> Option<(u8, u8, u8)> {

@@ -3,7 +3,7 @@
 //! instead of being cut), and every bar carries its value in words, so neither colour nor length
 //! is the only way to read it. A value that is blank or 「－」 draws no bar and says so.
 
-use super::backend::Backend;
+use super::backend::{At, Axes, Backend};
 use super::history::MoneyRow;
 use super::svg::{
     self, BLUE, GREEN, GREY, GRID, ORANGE, Paint, RED, SUB, Stroke, Svg, TEXT, TextClass, font,
@@ -15,6 +15,8 @@ use crate::fiscal_year::FiscalYear;
 use crate::model::{AchievementConfig, Indicator};
 use crate::value::{Amount, MoneyUnit};
 use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordi64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::prelude::ToPrimitive;
@@ -74,50 +76,83 @@ struct Spec<'a> {
     legend: &'a [(Fill, &'a str)],
 }
 
+/// Where the parts of a bar chart go, top to bottom: heading, axis title and legend, plot, x labels.
+struct Layout {
+    heading: Vec<String>,
+    /// Each row's name, wrapped to the chart's width.
+    labels: Vec<Vec<String>>,
+    /// The top of the axis title.
+    title_top: i32,
+    plot_top: i32,
+    plot_h: i32,
+    /// The chart's height in SVG units.
+    height: i32,
+}
+
+impl Layout {
+    fn of(spec: &Spec<'_>, rows: &[Row]) -> Layout {
+        let label_em = (f64::from(W) - 2.0 * f64::from(PAD) - f64::from(INSET)) / LABEL_PX;
+        let labels: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.label, label_em)).collect();
+        let legend_h = if spec.legend.is_empty() { 0 } else { LEGEND_H };
+        let heading = svg::heading_lines(spec.heading, W, PAD);
+        let title_top = PAD + heading.len() as i32 * svg::HEADING_LINE;
+        let plot_top = title_top + TITLE_H + legend_h;
+        let rows_h: i32 = rows
+            .iter()
+            .zip(&labels)
+            .map(|(r, l)| {
+                l.len() as i32 * LABEL_LINE + r.bars.len() as i32 * (BAR_H + BAR_GAP) + ROW_GAP
+            })
+            .sum();
+        let plot_h = rows_h + 4;
+        Layout {
+            height: plot_top + plot_h + XLAB_H + PAD,
+            heading,
+            labels,
+            title_top,
+            plot_top,
+            plot_h,
+        }
+    }
+}
+
 /// Draws rows of bars with an x axis under them.
 fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) -> Result<Chart> {
-    let Spec {
-        kind,
-        heading,
-        axis_title,
-        integer,
-        legend,
-    } = *spec;
-    let label_em = (f64::from(W) - 2.0 * f64::from(PAD) - f64::from(INSET)) / LABEL_PX;
-    let wrapped: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.label, label_em)).collect();
-    let legend_h = if legend.is_empty() { 0 } else { LEGEND_H };
-    let heading = svg::heading_lines(heading, W, PAD);
-    let title_top = PAD + heading.len() as i32 * svg::HEADING_LINE;
-    let plot_top = title_top + TITLE_H + legend_h;
-    let rows_h: i32 = rows
-        .iter()
-        .zip(&wrapped)
-        .map(|(r, l)| {
-            l.len() as i32 * LABEL_LINE + r.bars.len() as i32 * (BAR_H + BAR_GAP) + ROW_GAP
-        })
-        .sum();
-    let plot_h = rows_h + 4;
-    let height = plot_top + plot_h + XLAB_H + PAD;
+    let layout = Layout::of(spec, rows);
     let max = rows
         .iter()
         .flat_map(|r| r.bars.iter().filter_map(|b| b.value))
         .fold(0.0_f64, f64::max);
     let x_max = if max > 0.0 { max / LONGEST } else { 1.0 };
-    let ticks = key_points(max, x_max, integer);
+    let ticks = key_points(max, x_max, spec.integer);
+    let size = (W, layout.height as u32);
+    let mut svg = Svg::new(spec.kind, id, &title, &desc, size);
+    draw_heading(&mut svg, spec, &layout);
+    // plotters lays out the x axis and draws it; the rows are written directly, at the positions
+    // its coordinate mapping gives.
+    let cell = RefCell::new(svg);
+    {
+        let root = Backend::new(&cell, size).into_drawing_area();
+        let chart = draw_axis(&root, &layout, x_max, ticks)?;
+        let at = |x: i64, y: f64| chart.backend_coord(&(x, y));
+        draw_rows(&mut cell.borrow_mut(), rows, &layout, &at);
+    }
+    Ok(Chart::new(id, title, desc, cell.into_inner()))
+}
 
-    let size = (W, height as u32);
-    let mut svg = Svg::new(kind, id, &title, &desc, size);
-    svg.heading(&heading, PAD);
+/// The heading, the axis title and the legend of the fills.
+fn draw_heading(svg: &mut Svg, spec: &Spec<'_>, layout: &Layout) {
+    svg.heading(&layout.heading, PAD);
     svg.text(
-        (PAD, title_top + 2),
+        (PAD, layout.title_top + 2),
         TextClass::Label,
         (HPos::Left, VPos::Top),
-        axis_title,
+        spec.axis_title,
     );
     let mut x = PAD;
-    for (fill, label) in legend {
-        let y = title_top + TITLE_H + LEGEND_H / 2;
-        draw_bar(&mut svg, *fill, (x, y - BAR_H / 2), (x + 24, y + BAR_H / 2));
+    for (fill, label) in spec.legend {
+        let y = layout.title_top + TITLE_H + LEGEND_H / 2;
+        draw_bar(svg, *fill, (x, y - BAR_H / 2), (x + 24, y + BAR_H / 2));
         svg.text(
             (x + 30, y),
             TextClass::Label,
@@ -126,20 +161,26 @@ fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) ->
         );
         x += 30 + (super::svg::text_width_em(label) * LABEL_PX) as i32 + 24;
     }
-    // plotters lays out the x axis and draws it; the rows are written directly, at the positions
-    // its coordinate mapping gives.
-    let cell = RefCell::new(svg);
-    let root = Backend::new(&cell, size).into_drawing_area();
-    let (upper, _) = root.split_vertically(plot_top + plot_h + XLAB_H);
+}
+
+/// Lays out the plot in `root` and has plotters draw the x axis up to `x_max`, with its grid
+/// lines and labels at `ticks`.
+fn draw_axis<'a>(
+    root: &DrawingArea<Backend<'a>, Shift>,
+    layout: &Layout,
+    x_max: f64,
+    ticks: Vec<f64>,
+) -> Result<Axes<'a, RangedCoordi64>> {
+    let (upper, _) = root.split_vertically(layout.plot_top + layout.plot_h + XLAB_H);
     let mut chart = ChartBuilder::on(&upper)
-        .margin_top(plot_top as u32)
+        .margin_top(layout.plot_top as u32)
         .margin_left(PAD as u32)
         .margin_right(24)
         .x_label_area_size(XLAB_H as u32)
         .y_label_area_size(0)
         .build_cartesian_2d(
             (0..x_of(x_max)).with_key_points(ticks.into_iter().map(x_of).collect()),
-            0.0..f64::from(plot_h),
+            0.0..f64::from(layout.plot_h),
         )
         .map_err(err)?;
     let x_label = |v: &i64| tick(*v as f64 / SCALE);
@@ -157,13 +198,17 @@ fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) ->
         .y_labels(0)
         .draw()
         .map_err(err)?;
-    let mut svg = cell.borrow_mut();
+    Ok(chart)
+}
+
+/// The y axis line, then each row: its name, then its bars with their values in words.
+fn draw_rows(svg: &mut Svg, rows: &[Row], layout: &Layout, at: At<'_, i64>) {
     // Pixel positions: the plot's left edge (x = 0) and its top.
-    let (x0, top) = chart.backend_coord(&(0, f64::from(plot_h)));
-    let (_, bottom) = chart.backend_coord(&(0, 0.0));
+    let (x0, top) = at(0, f64::from(layout.plot_h));
+    let (_, bottom) = at(0, 0.0);
     svg.line([(x0, top), (x0, bottom)], Stroke::solid(SUB, 1));
     let mut y = top + 4;
-    for (row, lines) in rows.iter().zip(&wrapped) {
+    for (row, lines) in rows.iter().zip(&layout.labels) {
         for line in lines {
             svg.text(
                 (x0 + INSET, y),
@@ -176,10 +221,10 @@ fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) ->
         for bar in &row.bars {
             let end = match bar.value {
                 Some(v) => {
-                    let (px, _) = chart.backend_coord(&(x_of(v), 0.0));
+                    let (px, _) = at(x_of(v), 0.0);
                     // A zero is a real value: a sliver, not nothing.
                     let px = px.max(x0 + 2);
-                    draw_bar(&mut svg, bar.fill, (x0, y), (px, y + BAR_H));
+                    draw_bar(svg, bar.fill, (x0, y), (px, y + BAR_H));
                     px
                 }
                 None => x0,
@@ -194,10 +239,6 @@ fn draw(spec: &Spec<'_>, rows: &[Row], id: &str, title: String, desc: String) ->
         }
         y += ROW_GAP;
     }
-    drop(svg);
-    drop(chart);
-    drop(root);
-    Ok(Chart::new(id, title, desc, cell.into_inner()))
 }
 
 /// Tick values for an axis from 0 whose data reach `max`: steps of 1, 2 or 5 × 10ⁿ, at most five

@@ -6,7 +6,7 @@
 //! its value written beside it; 現状値 a grey hollow circle with a dotted line. A year without a
 //! number is a gap in the line, never a 0, and is listed under the chart in words.
 
-use super::backend::Backend;
+use super::backend::{At, Axes, Backend};
 use super::svg::{
     self, BLUE, GREY, GRID, ORANGE, Paint, SUB, Stroke, Svg, TEXT, TextClass, font, tick, wrap,
 };
@@ -18,8 +18,7 @@ use crate::value::Value;
 use crate::year_map::YearMap;
 use anyhow::Result;
 use plotters::coord::Shift;
-use plotters::coord::combinators::WithKeyPoints;
-use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
+use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::prelude::ToPrimitive;
@@ -341,13 +340,6 @@ fn hollow_square(svg: &mut Svg, (x, y): (i32, i32)) {
     svg.rect((x - 4, y - 4), (x + 4, y + 4), Paint::outlined(ORANGE, 2));
 }
 
-/// The axes plotters draws and maps coordinates with: half-year x, value y.
-type Axes<'a> =
-    ChartContext<'a, Backend<'a>, Cartesian2d<WithKeyPoints<RangedCoordi32>, RangedCoordf64>>;
-
-/// A plotted point's place in the SVG, from plotters' coordinate mapping.
-type At<'a> = &'a dyn Fn(i32, f64) -> (i32, i32);
-
 /// What one indicator chart plots: its series, its notes and the span of its axes.
 struct Plot<'a> {
     actuals: Points,
@@ -546,7 +538,7 @@ fn draw_axes<'a>(
     root: &DrawingArea<Backend<'a>, Shift>,
     plot: &Plot<'_>,
     frame: &Frame,
-) -> Result<Axes<'a>> {
+) -> Result<Axes<'a, RangedCoordi32>> {
     let (upper, _) = root.split_vertically(frame.plot_bottom);
     let (x_start, x_end) = plot.x_span();
     let mut chart = ChartBuilder::on(&upper)
@@ -586,7 +578,7 @@ fn draw_axes<'a>(
 
 /// The 西暦 under each 和暦 label, then the series, least important first, so that 実績値 is
 /// drawn on top.
-fn draw_series(svg: &mut Svg, plot: &Plot<'_>, at: At<'_>) {
+fn draw_series(svg: &mut Svg, plot: &Plot<'_>, at: At<'_, i32>) {
     let (x_start, x_end) = plot.x_span();
     let mut label = String::with_capacity(8);
     for x in &plot.years.labelled {
