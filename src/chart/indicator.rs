@@ -197,55 +197,7 @@ fn describe(ind: &Indicator, config: &AchievementConfig, notes: &[String]) -> St
     }
     s.push_str(direction_phrase(ind.direction));
     s.push_str("）。");
-    let mut any = false;
-    for (y, e) in &ind.actuals {
-        let Some(n) = e.value.number() else { continue };
-        if any {
-            s.push('、');
-        }
-        any = true;
-        y.push_wareki(&mut s);
-        s.push_str(" 実績");
-        push_value_text(&mut s, &Value::Measured(n), unit);
-        match compute::assess(ind, *y, config) {
-            a @ Assessment::Assessed {
-                target,
-                source,
-                achieved,
-                ..
-            } => {
-                s.push_str("（目標");
-                push_value_text(&mut s, &Value::Measured(target), unit);
-                if let Some(l) = source.final_label() {
-                    s.push('（');
-                    s.push_str(&l);
-                    s.push('）');
-                }
-                if let Some(r) = a.rate_display() {
-                    s.push_str("、達成率");
-                    s.push_str(&r);
-                    s.push('%');
-                }
-                s.push_str(if achieved {
-                    "、目標達成）"
-                } else {
-                    "、目標未達成）"
-                });
-            }
-            Assessment::Unassessed(u) => {
-                let why = match u {
-                    Unassessed::NotAssessable => "目標値がないか数値でないため評価なし",
-                    other => other.label(),
-                };
-                s.push('（');
-                s.push_str(why);
-                s.push('）');
-            }
-        }
-    }
-    if any {
-        s.push('。');
-    }
+    push_actuals(&mut s, ind, config);
     let mut any = false;
     for (y, e) in ind
         .targets
@@ -283,6 +235,66 @@ fn describe(ind: &Indicator, config: &AchievementConfig, notes: &[String]) -> St
         s.push('。');
     }
     s
+}
+
+/// 「R4 実績120人（目標100人、達成率120.0%、目標達成）、…。」: each year's 実績値 with how it
+/// was assessed, for the chart's description.
+fn push_actuals(s: &mut String, ind: &Indicator, config: &AchievementConfig) {
+    let unit = ind.unit.as_deref();
+    let mut any = false;
+    for (y, e) in &ind.actuals {
+        let Some(n) = e.value.number() else { continue };
+        if any {
+            s.push('、');
+        }
+        any = true;
+        y.push_wareki(s);
+        s.push_str(" 実績");
+        push_value_text(s, &Value::Measured(n), unit);
+        push_assessment(s, compute::assess(ind, *y, config), unit);
+    }
+    if any {
+        s.push('。');
+    }
+}
+
+/// 「（目標100人、達成率120.0%、目標達成）」, or why a year was not assessed.
+fn push_assessment(s: &mut String, a: Assessment, unit: Option<&str>) {
+    match a {
+        Assessment::Assessed {
+            target,
+            source,
+            achieved,
+            ..
+        } => {
+            s.push_str("（目標");
+            push_value_text(s, &Value::Measured(target), unit);
+            if let Some(l) = source.final_label() {
+                s.push('（');
+                s.push_str(&l);
+                s.push('）');
+            }
+            if let Some(r) = a.rate_display() {
+                s.push_str("、達成率");
+                s.push_str(&r);
+                s.push('%');
+            }
+            s.push_str(if achieved {
+                "、目標達成）"
+            } else {
+                "、目標未達成）"
+            });
+        }
+        Assessment::Unassessed(u) => {
+            let why = match u {
+                Unassessed::NotAssessable => "目標値がないか数値でないため評価なし",
+                other => other.label(),
+            };
+            s.push('（');
+            s.push_str(why);
+            s.push('）');
+        }
+    }
 }
 
 /// What a legend entry looks like.
