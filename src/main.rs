@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: a build makes and drops millions of small strings
@@ -71,69 +71,16 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { root } => {
-            let (site, report) = kohyo::check(&root);
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", report.render(color));
-            match site {
-                Some(site) if !report.has_errors() => {
-                    let warnings = report.warning_count();
-                    println!(
-                        "ok: {}{}",
-                        kohyo::Summary::of(&site),
-                        if warnings > 0 {
-                            format!(", {warnings} warnings")
-                        } else {
-                            String::new()
-                        }
-                    );
-                    ExitCode::SUCCESS
-                }
-                _ => {
-                    eprintln!(
-                        "error: {} errors, {} warnings; nothing was written",
-                        report.error_count(),
-                        report.warning_count()
-                    );
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        Command::Check { root } => check(&root),
         Command::Build {
             root,
             output,
             quiet,
             force,
             timings,
-        } => {
-            let options = kohyo::build::BuildOptions { force };
-            let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
-            let (report, result) =
-                kohyo::build::build_observed(&root, output.as_deref(), options, &bar);
-            bar.finish();
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", report.render(color));
-            match result {
-                Ok(summary) => {
-                    let env =
-                        std::env::var("KOHYO_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0");
-                    if timings || env {
-                        eprintln!("timings: {}", summary.timings);
-                    }
-                    if !quiet {
-                        println!("ok: {summary}");
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        } => build(&root, output.as_deref(), quiet, force, timings),
         Command::Serve { root, port } => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let served = kohyo::serve::serve(&root, port, color, |addr| {
+            let served = kohyo::serve::serve(&root, port, color(), |addr| {
                 println!("serving http://{addr}/");
             });
             match served {
@@ -157,7 +104,66 @@ fn main() -> ExitCode {
     }
 }
 
-fn write_schemas(dir: &std::path::Path) -> std::io::Result<usize> {
+/// Whether diagnostics on stderr are coloured: on a terminal, unless `NO_COLOR` is set.
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// `kohyo check`: every diagnostic, then a one-line verdict.
+fn check(root: &Path) -> ExitCode {
+    let (site, report) = kohyo::check(root);
+    eprint!("{}", report.render(color()));
+    match site {
+        Some(site) if !report.has_errors() => {
+            let warnings = report.warning_count();
+            println!(
+                "ok: {}{}",
+                kohyo::Summary::of(&site),
+                if warnings > 0 {
+                    format!(", {warnings} warnings")
+                } else {
+                    String::new()
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!(
+                "error: {} errors, {} warnings; nothing was written",
+                report.error_count(),
+                report.warning_count()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `kohyo build`: the build with its progress bar, its diagnostics, then its summary.
+fn build(root: &Path, output: Option<&Path>, quiet: bool, force: bool, timings: bool) -> ExitCode {
+    let options = kohyo::build::BuildOptions { force };
+    let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
+    let (report, result) = kohyo::build::build_observed(root, output, options, &bar);
+    bar.finish();
+    eprint!("{}", report.render(color()));
+    match result {
+        Ok(summary) => {
+            let env = std::env::var("KOHYO_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0");
+            if timings || env {
+                eprintln!("timings: {}", summary.timings);
+            }
+            if !quiet {
+                println!("ok: {summary}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn write_schemas(dir: &Path) -> std::io::Result<usize> {
     std::fs::create_dir_all(dir)?;
     let all = kohyo::schema::all();
     for (name, json) in &all {
