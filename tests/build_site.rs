@@ -4,22 +4,11 @@
 
 mod common;
 
-use common::{copy_sample, sample_root};
+use common::{build_sample, copy_sample, sample_root};
 use kohyo::build::{BuildError, build};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-/// Builds the sample site into a fresh temporary folder.
-fn build_sample() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let (report, result) = build(&sample_root(), Some(&out));
-    if let Err(e) = result {
-        panic!("sample build failed: {e}\n{}", report.render(false));
-    }
-    (dir, out)
-}
 
 fn page(out: &Path, route: &str) -> String {
     let path = out.join(route).join("index.html");

@@ -14,12 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn build_sample() -> (tempfile::TempDir, PathBuf, Site) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let (report, result) = kohyo::build::build(&sample_root(), Some(&out));
-    if let Err(e) = result {
-        panic!("sample build failed: {e}\n{}", report.render(false));
-    }
+    let (dir, out) = common::build_sample();
     let (site, _) = kohyo::check(&sample_root());
     (dir, out, site.expect("the sample is valid"))
 }

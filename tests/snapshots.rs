@@ -6,23 +6,14 @@
 
 mod common;
 
-use common::sample_root;
-use kohyo::build::build;
+use common::build_sample;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The sample site built once for every test here, into a folder kept for the test run.
 fn out() -> &'static Path {
     static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let (report, result) = build(&sample_root(), Some(&out));
-        if let Err(e) = result {
-            panic!("sample build failed: {e}\n{}", report.render(false));
-        }
-        (dir, out)
-    });
+    let (_, out) = OUT.get_or_init(build_sample);
     out
 }
 

@@ -47,3 +47,15 @@ pub(crate) fn copy_sample_site() -> (tempfile::TempDir, PathBuf) {
     copy_sample_to(&root);
     (dir, root)
 }
+
+/// Builds the sample site into `public/` of a fresh temp folder: the folder (kept alive by the
+/// caller) and the output path. Panics with the diagnostics when the build fails.
+pub(crate) fn build_sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let (report, result) = kohyo::build::build(&sample_root(), Some(&out));
+    if let Err(e) = result {
+        panic!("sample build failed: {e}\n{}", report.render(false));
+    }
+    (dir, out)
+}
