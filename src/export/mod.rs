@@ -612,40 +612,48 @@ impl<'a> MuniExport<'a> {
         for (code, history) in &m.projects {
             let Some(p) = history.get(&y) else { continue };
             let is_last = history.keys().last() == Some(&y);
-            let page = routes::project(m, Some(y), code);
-            let alias = routes::project(m, None, code);
-            let at = Placement {
-                rel: format!("{}indicators.csv", self.rel(&page)),
-                schema: "indicators".into(),
-                title: format!("{label} 事務事業「{}」の指標", p.name),
-                pages: links([page], "この事務事業の指標"),
-                // A stable URL for the latest sheet's data; the short-route page is a copy
-                // of the yeared one and links the yeared file.
-                latest: is_last
-                    .then(|| (format!("{}indicators.csv", self.rel(&alias)), Vec::new())),
-                kind: Some(SHEET_KIND),
-            };
-            self.add_csv(at, || sheet::project(m, p))?;
+            self.sheet_indicators(
+                routes::project(m, Some(y), code),
+                is_last.then(|| routes::project(m, None, code)),
+                format!("{label} 事務事業「{}」の指標", p.name),
+                "この事務事業の指標",
+                || sheet::project(m, p),
+            )?;
         }
         for history in m.actions.values() {
             let Some(a) = history.get(&y) else { continue };
             let is_last = history.keys().last() == Some(&y);
-            let page = routes::action(m, Some(y), &a.key);
-            let alias = routes::action(m, None, &a.key);
-            let at = Placement {
-                rel: format!("{}indicators.csv", self.rel(&page)),
-                schema: "indicators".into(),
-                title: format!("{label} アクション項目 {} {}のKPI", a.number, a.title),
-                pages: links([page], "このアクション項目のKPI"),
-                // A stable URL for the latest sheet's data; the short-route page is a copy
-                // of the yeared one and links the yeared file.
-                latest: is_last
-                    .then(|| (format!("{}indicators.csv", self.rel(&alias)), Vec::new())),
-                kind: Some(SHEET_KIND),
-            };
-            self.add_csv(at, || sheet::action(m, a))?;
+            self.sheet_indicators(
+                routes::action(m, Some(y), &a.key),
+                is_last.then(|| routes::action(m, None, &a.key)),
+                format!("{label} アクション項目 {} {}のKPI", a.number, a.title),
+                "このアクション項目のKPI",
+                || sheet::action(m, a),
+            )?;
         }
         Ok(())
+    }
+
+    /// A sheet's `indicators.csv` beside its yeared `page`, linked from it as `link`, and for the
+    /// latest sheet the same file at its short route `alias`: a stable URL for the latest sheet's
+    /// data. (The short-route page is a copy of the yeared one and links the yeared file.)
+    fn sheet_indicators(
+        &mut self,
+        page: Route,
+        alias: Option<Route>,
+        title: String,
+        link: &str,
+        make: impl FnOnce() -> Table<'a>,
+    ) -> Result<(), ExportError> {
+        let at = Placement {
+            rel: format!("{}indicators.csv", self.rel(&page)),
+            schema: "indicators".into(),
+            title,
+            pages: links([page], link),
+            latest: alias.map(|alias| (format!("{}indicators.csv", self.rel(&alias)), Vec::new())),
+            kind: Some(SHEET_KIND),
+        };
+        self.add_csv(at, make)
     }
 
     /// README.txt, datapackage.json, the zip and SHA256SUMS.
