@@ -8,7 +8,8 @@ mod common;
 
 use common::copy_sample_site;
 use kohyo::build::{BuildError, BuildOptions, build, build_with};
-use kohyo::output::{MANIFEST_FILE, Rule, TEST_STALL_ENV};
+use kohyo::export::datapackage::sha256_hex;
+use kohyo::output::{FileHash, MANIFEST_FILE, Rule, TEST_STALL_ENV};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -30,9 +31,7 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<String>> {
             } else if t.is_symlink() {
                 Some(format!("-> {}", fs::read_link(e.path()).unwrap().display()))
             } else {
-                Some(kohyo::export::datapackage::sha256_hex(
-                    &fs::read(e.path()).unwrap(),
-                ))
+                Some(sha256_hex(&fs::read(e.path()).unwrap()))
             };
             (rel, hash)
         })
@@ -222,6 +221,11 @@ fn a_file_added_to_or_changed_in_kohyos_folder_is_refused_unless_forced() {
     build(&root, Some(&out))
         .1
         .expect("kohyo's own folder is replaced");
+    let manifest = fs::read_to_string(out.join(MANIFEST_FILE)).unwrap();
+    assert!(
+        manifest.starts_with("# kohyo manifest v2"),
+        "checked with XXH3"
+    );
     fs::write(out.join("joso/analytics.js"), "track()").unwrap();
     let (rule, message) = refusal(build(&root, Some(&out)).1);
     assert_eq!(
@@ -270,7 +274,7 @@ fn the_manifest_lists_every_file_with_its_hash_in_order() {
     build(&root, Some(&out)).1.unwrap();
     let manifest = fs::read_to_string(out.join(MANIFEST_FILE)).unwrap();
     let mut lines = manifest.lines();
-    assert!(lines.next().unwrap().starts_with("# kohyo manifest v1"));
+    assert!(lines.next().unwrap().starts_with("# kohyo manifest v2"));
     let listed: Vec<(String, String)> = lines
         .map(|l| {
             let (hash, path) = l.split_once("  ").unwrap();
@@ -280,10 +284,10 @@ fn the_manifest_lists_every_file_with_its_hash_in_order() {
     let mut sorted = listed.clone();
     sorted.sort();
     assert_eq!(listed, sorted, "the manifest is sorted by path");
-    let on_disk: BTreeMap<String, String> = snapshot(&out)
+    // Every file but the manifest, with its XXH3-128 (not its SHA-256).
+    let on_disk: BTreeMap<String, String> = files(&out)
         .into_iter()
-        .filter_map(|(p, h)| Some((p.to_str().unwrap().to_string(), h?)))
-        .filter(|(p, _)| p != MANIFEST_FILE)
+        .map(|(p, bytes)| (p, FileHash::of(&bytes).to_string()))
         .collect();
     assert_eq!(listed.into_iter().collect::<BTreeMap<_, _>>(), on_disk);
     // Another build gives the same manifest byte for byte.
@@ -293,6 +297,114 @@ fn the_manifest_lists_every_file_with_its_hash_in_order() {
         fs::read(again.join(MANIFEST_FILE)).unwrap(),
         manifest.as_bytes()
     );
+}
+
+/// Every file under `dir` but the manifest, by relative path with `/`, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let name = rel.to_str().unwrap().replace('\\', "/");
+            (name, fs::read(e.path()).unwrap())
+        })
+        .filter(|(name, _)| name != MANIFEST_FILE)
+        .collect()
+}
+
+/// The header line of the manifest kohyo wrote before v2, word for word.
+const V1_HEADER: &str = "# kohyo manifest v1: the files kohyo wrote into this folder, with their SHA-256. kohyo replaces this folder only while it holds nothing else (docs/safety.md).";
+
+/// Rewrites the manifest of the kohyo folder `out` as a kohyo before v2 wrote it: the v1 header
+/// and `{sha256}  {path}` per file, sorted by path.
+fn downgrade_to_v1(out: &Path) {
+    let mut text = format!("{V1_HEADER}\n");
+    for (name, bytes) in files(out) {
+        text.push_str(&format!("{}  {name}\n", sha256_hex(&bytes)));
+    }
+    fs::write(out.join(MANIFEST_FILE), text).unwrap();
+}
+
+#[test]
+fn a_folder_with_a_v1_manifest_is_checked_with_sha256_and_replaced() {
+    let (dir, root) = copy_sample_site();
+    let out = dir.path().join("public");
+    build(&root, Some(&out)).1.unwrap();
+    downgrade_to_v1(&out);
+    // An edited file is noticed through its SHA-256.
+    let csv = out.join("joso/2025/kpi.csv");
+    let original = fs::read(&csv).unwrap();
+    fs::write(&csv, [&original[..], b"\n"].concat()).unwrap();
+    let (rule, _) = refusal(build(&root, Some(&out)).1);
+    assert!(
+        matches!(&rule, Rule::Foreign { unlisted, changed } if unlisted.is_empty()
+            && changed.contains(&"joso/2025/kpi.csv".to_string())),
+        "{rule:?}"
+    );
+    // As written, the v1 folder is kohyo's: replaced, with a v2 manifest.
+    fs::write(&csv, &original).unwrap();
+    build(&root, Some(&out)).1.expect("a v1 folder is kohyo's");
+    let manifest = fs::read_to_string(out.join(MANIFEST_FILE)).unwrap();
+    assert!(
+        manifest.starts_with("# kohyo manifest v2"),
+        "{manifest:.80}"
+    );
+    // A v1 manifest with a hash that is not the file's SHA-256 (here its XXH3-128) is not
+    // accepted: v1 lines are checked with SHA-256 only.
+    let mut text = format!("{V1_HEADER}\n");
+    for (name, bytes) in files(&out) {
+        text.push_str(&format!("{}  {name}\n", FileHash::of(&bytes)));
+    }
+    fs::write(out.join(MANIFEST_FILE), text).unwrap();
+    let (rule, _) = refusal(build(&root, Some(&out)).1);
+    assert!(
+        matches!(&rule, Rule::Foreign { unlisted, changed } if unlisted.is_empty() && changed.len() > 100),
+        "{rule:?}"
+    );
+}
+
+#[test]
+fn a_v2_folder_with_an_edited_data_file_or_an_unknown_manifest_is_refused() {
+    let (dir, root) = copy_sample_site();
+    let out = dir.path().join("public");
+    build(&root, Some(&out)).1.unwrap();
+    let manifest = out.join(MANIFEST_FILE);
+    assert!(
+        fs::read_to_string(&manifest)
+            .unwrap()
+            .starts_with("# kohyo manifest v2")
+    );
+    // One byte changed in a data file, at its end, with its size kept.
+    let sums = out.join("joso/SHA256SUMS");
+    let original = fs::read(&sums).unwrap();
+    let mut edited = original.clone();
+    *edited.last_mut().unwrap() ^= 1;
+    fs::write(&sums, &edited).unwrap();
+    let (rule, message) = refusal(build(&root, Some(&out)).1);
+    assert_eq!(
+        rule,
+        Rule::Foreign {
+            unlisted: vec![],
+            changed: vec!["joso/SHA256SUMS".into()]
+        }
+    );
+    assert!(
+        message.contains("changed since kohyo wrote it"),
+        "{message}"
+    );
+    // Put back, the folder is kohyo's again (a file added to it is refused as well: see
+    // a_file_added_to_or_changed_in_kohyos_folder_is_refused_unless_forced, also on v2).
+    fs::write(&sums, &original).unwrap();
+    build(&root, Some(&out))
+        .1
+        .expect("as written, it is kohyo's");
+    // A manifest of neither version makes the folder one kohyo did not write.
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replacen("manifest v2", "manifest v3", 1)).unwrap();
+    let (rule, _) = refusal(build(&root, Some(&out)).1);
+    assert!(matches!(rule, Rule::NoManifest { .. }), "{rule:?}");
 }
 
 /// Kills the child when dropped, so a failing test leaves no stalled build behind.
@@ -349,6 +461,11 @@ fn a_build_killed_mid_write_leaves_the_previous_output_intact() {
     let foreign = dir.path().join("public.kohyo-tmp-999999999");
     fs::create_dir_all(&foreign).unwrap();
     fs::write(foreign.join("notes.txt"), "not kohyo's").unwrap();
+    // One a kohyo before v2 left, marked with the v1 header: removed like its own.
+    let older = dir.path().join("public.kohyo-old-999999998");
+    fs::create_dir_all(&older).unwrap();
+    fs::write(older.join(MANIFEST_FILE), format!("{V1_HEADER}\n")).unwrap();
+    fs::write(older.join("index.html"), "old").unwrap();
     for n in [0, 25] {
         let (mut child, line) = stalled_build(&root, &out, n);
         let pid = child.0.id();

@@ -380,9 +380,9 @@ impl<'a> MuniExport<'a> {
         self.add_hashed(rel, bytes, &sha256, format, pages, None)
     }
 
-    /// [`Self::add_file`] for bytes whose SHA-256 is known: a file is hashed once for the sink
-    /// (the manifest) and SHA256SUMS, however many places it is written to. `copy_of` names the
-    /// file (`rel`) these bytes were already added as, so that the sink may link to it.
+    /// [`Self::add_file`] for bytes whose SHA-256 is known: a file is hashed once for SHA256SUMS
+    /// (and the data package), however many places it is written to. `copy_of` names the file
+    /// (`rel`) these bytes were already added as, so that the sink may link to it.
     fn add_hashed(
         &mut self,
         rel: &str,
@@ -397,10 +397,9 @@ impl<'a> MuniExport<'a> {
         let put = match copy_of {
             Some(original) => {
                 let original = Route::file(&self.site_path(original));
-                self.sink
-                    .put_copy(FileKind::Data, &route, &original, bytes, sha256)
+                self.sink.put_copy(FileKind::Data, &route, &original, bytes)
             }
-            None => self.sink.put_hashed(FileKind::Data, &route, bytes, sha256),
+            None => self.sink.put(FileKind::Data, &route, bytes),
         };
         put.map_err(|e| ExportError {
             path: path.clone(),

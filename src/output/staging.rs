@@ -7,13 +7,14 @@
 //! regard to case). Data files are not known until exported, so each is checked as it arrives
 //! against every path already taken: a data file can never silently replace a page, another data
 //! file, or a page on a system that does not tell case apart. Each file is hashed on its way to
-//! the disk; only its path, size and SHA-256 are kept, for the manifest that
+//! the disk; only its path, size and [`FileHash`] are kept, for the manifest that
 //! [`Staging::finish`] writes before the swap.
 
-use super::{MANIFEST_FILE, MANIFEST_HEADER, TEST_STALL_ENV, manifest_text, relative_name};
+use super::{
+    FileHash, MANIFEST_FILE, MANIFEST_HEADER, TEST_STALL_ENV, manifest_text, relative_name,
+};
 use crate::render::{Rendered, url::Route};
 use anyhow::{Context as _, Result, anyhow, bail};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Component, Path, PathBuf};
@@ -37,32 +38,18 @@ pub trait Sink: Sync {
     /// Takes one file at `route`.
     fn put(&self, kind: FileKind, route: &Route, bytes: &[u8]) -> Result<()>;
 
-    /// Takes one file whose SHA-256 the caller has already computed (`sha256` must be the hash of
-    /// `bytes`), so that a sink which hashes what it takes need not hash it again.
-    fn put_hashed(
-        &self,
-        kind: FileKind,
-        route: &Route,
-        bytes: &[u8],
-        sha256: &[u8; 32],
-    ) -> Result<()> {
-        let _ = sha256;
-        self.put(kind, route, bytes)
-    }
-
-    /// Takes a second copy of a file already taken at `original`, with the same `bytes` and
-    /// `sha256`. A sink writing to a disk may make it a hard link to the first: each new file
-    /// costs the file system far more than a link to an existing one.
+    /// Takes a second copy of a file already taken at `original`, with the same `bytes`. A sink
+    /// writing to a disk may make it a hard link to the first: each new file costs the file
+    /// system far more than a link to an existing one.
     fn put_copy(
         &self,
         kind: FileKind,
         route: &Route,
         original: &Route,
         bytes: &[u8],
-        sha256: &[u8; 32],
     ) -> Result<()> {
         let _ = original;
-        self.put_hashed(kind, route, bytes, sha256)
+        self.put(kind, route, bytes)
     }
 }
 
@@ -95,8 +82,8 @@ struct Slot {
     name: String,
     /// Whether the path was announced as a page.
     page: bool,
-    /// The file's SHA-256, once written.
-    sha256: Option<[u8; 32]>,
+    /// The file's hash for the manifest, once written.
+    hash: Option<FileHash>,
 }
 
 /// A build's temporary folder `{output}.kohyo-tmp-{pid}`, written file by file. Dropped before
@@ -174,11 +161,11 @@ impl Staging {
     /// Writes the manifest of every file written and swaps the folder in for the output (the
     /// previous output moved aside, then deleted).
     pub fn finish(mut self) -> Result<Written> {
-        let lines: Vec<(String, [u8; 32])> = {
+        let lines: Vec<(String, FileHash)> = {
             let taken = self.taken.get_mut().map_err(|_| anyhow!("poisoned"))?;
             taken
                 .drain()
-                .filter_map(|(_, slot)| Some((slot.name, slot.sha256?)))
+                .filter_map(|(_, slot)| Some((slot.name, slot.hash?)))
                 .collect()
         };
         let written = Written {
@@ -194,7 +181,7 @@ impl Staging {
     }
 
     /// Takes `name` for a file of `kind` with its hash, or says why it cannot be written.
-    fn take(&self, kind: FileKind, name: &str, path: &Path, sha256: [u8; 32]) -> Result<()> {
+    fn take(&self, kind: FileKind, name: &str, path: &Path, hash: FileHash) -> Result<()> {
         let mut taken = self.taken.lock().map_err(|_| anyhow!("poisoned"))?;
         match (taken.entry(name.to_lowercase()), kind) {
             (Entry::Occupied(mut e), FileKind::Page) => {
@@ -202,12 +189,12 @@ impl Staging {
                 if slot.name != name || !slot.page {
                     bail!("/{name} was rendered but is not on the list of pages (a bug in kohyo)");
                 }
-                if slot.sha256.is_some() {
+                if slot.hash.is_some() {
                     bail!(
                         "two pages would be written to /{name}: rename a municipality folder, a plan node code or a static file so that they differ"
                     );
                 }
-                slot.sha256 = Some(sha256);
+                slot.hash = Some(hash);
             }
             (Entry::Vacant(_), FileKind::Page) => {
                 bail!("/{name} was rendered but is not on the list of pages (a bug in kohyo)")
@@ -229,7 +216,7 @@ impl Staging {
                 e.insert(Slot {
                     name: name.to_string(),
                     page: false,
-                    sha256: Some(sha256),
+                    hash: Some(hash),
                 });
             }
         }
@@ -239,17 +226,7 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, kind: FileKind, route: &Route, bytes: &[u8]) -> Result<()> {
-        self.put_hashed(kind, route, bytes, &Sha256::digest(bytes).into())
-    }
-
-    fn put_hashed(
-        &self,
-        kind: FileKind,
-        route: &Route,
-        bytes: &[u8],
-        sha256: &[u8; 32],
-    ) -> Result<()> {
-        let path = self.claim(kind, route, sha256)?;
+        let path = self.claim(kind, route, bytes)?;
         in_folder(&path, || std::fs::write(&path, bytes))
             .with_context(|| format!("cannot write {}", path.display()))?;
         self.wrote(bytes);
@@ -262,9 +239,8 @@ impl Sink for Staging {
         route: &Route,
         original: &Route,
         bytes: &[u8],
-        sha256: &[u8; 32],
     ) -> Result<()> {
-        let path = self.claim(kind, route, sha256)?;
+        let path = self.claim(kind, route, bytes)?;
         let first = self.tmp.join(original.output_path());
         // A file system without hard links (FAT, some network shares) gets the bytes again.
         in_folder(&path, || std::fs::hard_link(&first, &path))
@@ -276,9 +252,9 @@ impl Sink for Staging {
 }
 
 impl Staging {
-    /// Takes `route`'s path for a file of `kind` (stalling first under [`TEST_STALL_ENV`]) and
-    /// returns where to write it in the temporary folder.
-    fn claim(&self, kind: FileKind, route: &Route, sha256: &[u8; 32]) -> Result<PathBuf> {
+    /// Takes `route`'s path for a file of `kind` holding `bytes` (stalling first under
+    /// [`TEST_STALL_ENV`]) and returns where to write it in the temporary folder.
+    fn claim(&self, kind: FileKind, route: &Route, bytes: &[u8]) -> Result<PathBuf> {
         if let Some(n) = self.stall_after {
             if self.files.load(Ordering::SeqCst) >= n {
                 stall(n, &self.tmp);
@@ -286,7 +262,7 @@ impl Staging {
         }
         let rel = route.output_path();
         let name = relative_name(&rel);
-        self.take(kind, &name, &rel, *sha256)?;
+        self.take(kind, &name, &rel, FileHash::of(bytes))?;
         Ok(self.tmp.join(&rel))
     }
 
@@ -335,7 +311,7 @@ fn reserve_pages(pages: &[Route]) -> Result<HashMap<String, Slot>> {
                 e.insert(Slot {
                     name,
                     page: true,
-                    sha256: None,
+                    hash: None,
                 });
             }
         }
@@ -457,8 +433,15 @@ mod tests {
         assert!(!tmp.exists());
         assert_eq!(std::fs::read(out.join("a/b.csv")).unwrap(), b"x,y");
         let manifest = std::fs::read_to_string(out.join(MANIFEST_FILE)).unwrap();
-        let paths: Vec<&str> = manifest.lines().skip(1).map(|l| &l[66..]).collect();
-        assert_eq!(paths, ["a/b.csv", "index.html"]);
+        let lines: Vec<&str> = manifest.lines().skip(1).collect();
+        let home = FileHash::of(b"home");
+        assert_eq!(
+            lines,
+            [
+                format!("{}  a/b.csv", FileHash::of(b"x,y")),
+                format!("{home}  index.html")
+            ]
+        );
     }
 
     #[test]
