@@ -293,7 +293,7 @@ pub struct SiteFile {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CsvDef {
-    /// Also write a Shift_JIS (CP932) copy of every CSV (kpi-sjis.csv …) for systems that cannot read UTF-8 (default false). A character CP932 cannot hold (𠮷, emoji) then fails the build, naming the sheet and the field.
+    /// Also write a Shift_JIS (CP932) copy of every CSV (kpi-sjis.csv …) for systems that cannot read UTF-8 (default false). A character CP932 cannot hold (𠮷, emoji) in a text that goes into a CSV is then an error of `kohyo check` and `kohyo build`, at the character's line and column.
     #[serde(default)]
     pub shift_jis: bool,
 }

@@ -10,6 +10,7 @@
 pub mod build;
 pub mod chart;
 pub mod compute;
+pub mod cp932;
 pub mod diagnostics;
 pub mod escape;
 pub mod export;

@@ -26,6 +26,8 @@ use std::sync::Arc;
 mod controls;
 mod recover;
 
+pub(crate) use recover::{MAX_ERRORS, too_many};
+
 /// The name of the site configuration file.
 pub const CONFIG_FILE: &str = "kohyo.toml";
 /// The name of a municipality's file inside its folder.
@@ -42,6 +44,9 @@ pub struct Parsed<T> {
     pub value: T,
     /// Sections from a Markdown body (empty for `.toml`).
     pub body_sections: Vec<Section>,
+    /// The file's text as read (shared with its [`Source`]), for a check that needs to point
+    /// inside a value ([`crate::validate`]'s Shift_JIS check).
+    pub text: Arc<str>,
 }
 
 /// The kinds of content file, by where they stand.
@@ -242,6 +247,7 @@ pub(crate) fn load_config(root: &Path) -> (Option<Parsed<SiteFile>>, u64, Report
                         file: src.name.clone(),
                         value: cfg,
                         body_sections: Vec::new(),
+                        text: src.text.clone(),
                     });
                 }
                 Err(ds) => report.extend(ds),
@@ -589,6 +595,7 @@ fn parse_as(src: &Source, toml_text: &str, kind: Kind, body_sections: Vec<Sectio
                 file: src.name.clone(),
                 value: $v,
                 body_sections,
+                text: src.text.clone(),
             }
         };
     }

@@ -5,7 +5,9 @@
 //! references to plans and plan nodes, fiscal years (parseable, matching their folder, inside the
 //! plan period), duplicate codes in one year, indicators (a direction; a unit when a value is a
 //! number), money (whole 円, no words) and cost totals (実質負担額 = 総事業費 − 特定財源);
-//! and, before all of these, the `[limits]` on what one file may hold ([`limits`]).
+//! and, before all of these, the `[limits]` on what one file may hold ([`limits`]). With
+//! `[csv] shift_jis = true`, every character of a text bound for a CSV file that Shift_JIS (CP932)
+//! cannot hold is an error at its place (`shift_jis.rs`).
 //!
 //! A municipality is validated in three steps: its own files (`municipality.toml` and the plan
 //! files, which depend on each other), then each sheet on its own against them, then the
@@ -24,12 +26,14 @@ use crate::model::*;
 use crate::muni_code::MuniCode;
 use crate::value::{Amount, MoneyUnit, Value, Yen};
 use crate::year_map::YearMap;
+use shift_jis::{FileKind, unencodable};
 use std::collections::{BTreeMap, BTreeSet, HashMap, hash_map};
 use std::ops::Range;
 use toml::Spanned;
 use unicode_normalization::UnicodeNormalization;
 
 pub mod limits;
+mod shift_jis;
 
 /// Validates everything loaded, returning the model when there was no error. Files over a
 /// `[limits]` count are reported and left out first ([`limits`]).
@@ -67,6 +71,9 @@ impl Validator {
                 csv: CsvConfig::default(),
             },
         };
+        if let Some(p) = site.filter(|_| config.csv.shift_jis) {
+            report.extend(shift_jis::unencodable(p, FileKind::Site));
+        }
         Validator { config, limits }
     }
 
@@ -113,6 +120,15 @@ impl Validator {
             .copied()
             .filter(|p| limits::plan_file_within(p, &self.limits, report))
             .collect();
+        if self.config.csv.shift_jis {
+            report.extend(
+                file.into_iter()
+                    .flat_map(|f| unencodable(f, FileKind::Municipality)),
+            );
+            for p in &plan_files {
+                report.extend(unencodable(p, FileKind::PlanFile));
+            }
+        }
         context(
             slug,
             has_file,
@@ -138,12 +154,18 @@ impl Validator {
                 if !limits::project_within(p, &self.limits, report) {
                     return None;
                 }
+                if self.config.csv.shift_jis {
+                    report.extend(unencodable(p, FileKind::Project));
+                }
                 project(&cx?.muni, folder, p, method, report)
                     .map(|checked| Checked::Project(checked, Some(p.value.code.span())))
             }
             Sheet::Action(folder, a) => {
                 if !limits::action_within(a, &self.limits, report) {
                     return None;
+                }
+                if self.config.csv.shift_jis {
+                    report.extend(unencodable(a, FileKind::Action));
                 }
                 action(&cx?.muni, folder, a, method, report)
                     .map(|checked| Checked::Action(checked, Some(a.value.number.span())))
@@ -1388,6 +1410,7 @@ fn project(
         file,
         value: f,
         body_sections,
+        ..
     } = p;
     let mut cx = Ctx {
         file,
@@ -1607,6 +1630,7 @@ fn action(
         file,
         value: f,
         body_sections,
+        ..
     } = p;
     let mut cx = Ctx {
         file,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::copy_tree;
+use common::{check_errors, copy_tree};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -37,21 +37,10 @@ fn site_replacing(rel: &str, from: &str, to: &str) -> tempfile::TempDir {
 
 /// `kohyo check`'s errors, each as (`file:line:column`, message, hint).
 fn errors(root: &Path) -> Vec<(String, String, String)> {
-    let (site, report) = kohyo::check(root);
-    let errors: Vec<_> = report
-        .sorted()
+    check_errors(root)
         .into_iter()
-        .filter(|d| d.severity == kohyo::diagnostics::Severity::Error)
-        .map(|d| {
-            (
-                report.location(d).unwrap_or_default(),
-                d.message.clone(),
-                d.hint.clone().unwrap_or_default(),
-            )
-        })
-        .collect();
-    assert_eq!(site.is_none(), !errors.is_empty(), "{errors:#?}");
-    errors
+        .map(|(at, d)| (at, d.message, d.hint.unwrap_or_default()))
+        .collect()
 }
 
 /// Asserts that `root` has exactly one error, at `location`, whose message starts with `message`.

@@ -21,8 +21,10 @@
 //! | `{muni}/kpi-all-years.csv` | every year's KPI rows |
 //! | `{muni}/README.txt`, `datapackage.json`, `schemas/{kind}.json`, `{muni}-csv.zip`, `SHA256SUMS` | description, package and Table Schemas, bundle, checksums |
 //!
-//! With `[csv] shift_jis = true`, every CSV also gets a Shift_JIS (CP932) copy `…-sjis.csv`; a
-//! character CP932 cannot hold fails the export, naming the sheet and the field.
+//! With `[csv] shift_jis = true`, every CSV also gets a Shift_JIS (CP932) copy `…-sjis.csv`. A
+//! character CP932 cannot hold is reported by validation at its place in the file that wrote it
+//! (`validate/shift_jis.rs`); the export's own check, naming the sheet and the field, is a
+//! backstop that valid content does not reach.
 
 pub mod actions;
 pub mod archive;
@@ -737,6 +739,109 @@ impl<'a> MuniExport<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every word kohyo itself writes into a CSV file (headers, the fixed values of a column, the
+    /// labels of 区分, 方向, 判定, 達成状況, 算出式, 和暦 …) encodes in Shift_JIS: only content can
+    /// make a Shift_JIS copy fail, and validation reports that first (`validate/shift_jis.rs`).
+    #[test]
+    fn kohyo_s_own_words_and_headers_encode_in_shift_jis() {
+        use crate::compute::{Formula, TargetSource, Unassessed, default_grades};
+        use crate::model::{Direction, FutureDirection, Improvement, IndicatorKind, Progress};
+        use crate::render::{display, indicators};
+        let years: Vec<FiscalYear> = (1900..=2200).map(|y| FiscalYear::new(y).unwrap()).collect();
+        let tables = [
+            kpi::columns(),
+            sheet::columns(),
+            projects::columns(),
+            projects::activity_columns(),
+            actions::columns(&years),
+        ];
+        let mut words: Vec<String> = Vec::new();
+        for c in tables.iter().flatten() {
+            words.push(c.name.clone());
+            words.extend(c.values.unwrap_or(&[]).iter().map(|v| v.to_string()));
+        }
+        for y in &years {
+            words.extend([
+                y.wareki(),
+                TargetSource::Final(Some(*y)).final_label().unwrap(),
+            ]);
+        }
+        words.push(TargetSource::Final(None).final_label().unwrap());
+        for g in default_grades() {
+            words.push(format!("{} {}・目標未達成・目標達成", g.mark, g.label));
+        }
+        for u in [
+            Unassessed::NotMeasured,
+            Unassessed::NotApplicable,
+            Unassessed::NotAssessable,
+        ] {
+            words.extend([
+                u.label().to_string(),
+                display::unassessed_mark(u).to_string(),
+            ]);
+        }
+        for f in [
+            Formula::ActualOverTarget,
+            Formula::TargetOverActual,
+            Formula::ProgressFromBaseline,
+            Formula::WithinTolerance,
+            Formula::Comparison,
+        ] {
+            words.push(f.label().to_string());
+        }
+        for d in [Direction::Up, Direction::Down, Direction::Keep] {
+            words.push(display::direction(d).to_string());
+        }
+        for k in [
+            IndicatorKind::Activity,
+            IndicatorKind::Result,
+            IndicatorKind::Output,
+            IndicatorKind::Outcome,
+            IndicatorKind::Administrative,
+            IndicatorKind::Citizen,
+        ] {
+            words.push(indicators::kind_label(Some(k)).to_string());
+        }
+        for i in [
+            Improvement::Cost,
+            Improvement::Activity,
+            Improvement::Result,
+            Improvement::Other,
+        ] {
+            words.push(format!("{}、", projects::improvement_label(i)));
+        }
+        for d in [
+            FutureDirection::Expand,
+            FutureDirection::Continue,
+            FutureDirection::Revise,
+            FutureDirection::Reduce,
+            FutureDirection::Merge,
+            FutureDirection::Suspend,
+            FutureDirection::Abolish,
+            FutureDirection::Complete,
+        ] {
+            words.push(projects::future_label(d).to_string());
+        }
+        for p in [
+            Progress::Achieved,
+            Progress::OnTrack,
+            Progress::MostlyOnTrack,
+            Progress::Delayed,
+            Progress::NotStarted,
+            Progress::Cancelled,
+        ] {
+            words.push(display::progress(p).to_string());
+        }
+        // Joiners: 担当課, 計画上の位置, 対象年度.
+        words.extend([" > ".to_string(), ";".to_string()]);
+        assert!(words.len() > 1000, "{}", words.len());
+        for w in &words {
+            assert!(crate::cp932::encodes_all(w), "{w:?}");
+        }
+        // The test can fail.
+        assert!(!crate::cp932::encodes_all("達成😀"));
+    }
 
     #[test]
     fn sizes_round_up_to_whole_kilobytes() {

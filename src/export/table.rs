@@ -6,6 +6,7 @@
 //! or [`Field::Year`], written in plain form (`-12`, `97.91`, `255615000`) and never prefixed; a
 //! text column receives [`Field::Text`], which is neutralised when it could be read as a formula.
 
+pub use crate::cp932::{cp932_form, encodes_in_shift_jis};
 use crate::fiscal_year::FiscalYear;
 use crate::value::Number;
 use std::borrow::Cow;
@@ -400,7 +401,7 @@ impl<'a> Table<'a> {
 
     /// The first cell (header included) holding a character Shift_JIS cannot encode.
     fn first_unencodable(&self) -> Option<TableError> {
-        let bad = |s: &str| s.chars().find(|c| !encodes_in_shift_jis(*c));
+        let bad = |s: &str| crate::cp932::unencodable(s).next().map(|(_, c)| c);
         for col in self.columns.iter() {
             if let Some(character) = bad(&col.name) {
                 return Some(TableError::Unencodable {
@@ -423,32 +424,6 @@ impl<'a> Table<'a> {
         }
         None
     }
-}
-
-/// The character CP932 uses for a JIS X 0208 character that Unicode converters map two ways: text
-/// from Macs and Unix has 〜 (U+301C WAVE DASH) and — (U+2014 EM DASH) where Windows has ～ (U+FF5E)
-/// and ― (U+2015). Both are the same Shift_JIS bytes, so the copy keeps the character; only
-/// characters JIS and CP932 lack fail.
-pub fn cp932_form(c: char) -> char {
-    match c {
-        '\u{301C}' => '\u{FF5E}', // 〜 → ～
-        '\u{2014}' => '\u{2015}', // — → ―
-        '\u{2016}' => '\u{2225}', // ‖ → ∥
-        '\u{2212}' => '\u{FF0D}', // − → －
-        '\u{00A2}' => '\u{FFE0}', // ¢ → ￠
-        '\u{00A3}' => '\u{FFE1}', // £ → ￡
-        '\u{00AC}' => '\u{FFE2}', // ¬ → ￢
-        c => c,
-    }
-}
-
-/// Whether Shift_JIS (as the WHATWG Encoding Standard defines it: CP932) can hold a character,
-/// after [`cp932_form`].
-pub fn encodes_in_shift_jis(c: char) -> bool {
-    let mut buf = [0u8; 4];
-    let c = cp932_form(c);
-    let (_, _, had_errors) = encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf));
-    !had_errors
 }
 
 #[cfg(test)]

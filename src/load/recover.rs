@@ -22,7 +22,7 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 /// The most problems reported for one file; past it a note says there are more.
-pub(super) const MAX_ERRORS: usize = 50;
+pub(crate) const MAX_ERRORS: usize = 50;
 
 /// How many deserializations one file may take at most: every report costs one, and so does
 /// every "missing field" left unreported, which removes a table; this bounds both.
@@ -218,7 +218,7 @@ fn deserialize_node<T: DeserializeOwned>(doc: &Node<'_>) -> Result<T, toml::de::
 }
 
 /// The note that ends a file's list when it has more problems than [`MAX_ERRORS`].
-fn too_many(file: &str) -> Diagnostic {
+pub(crate) fn too_many(file: &str) -> Diagnostic {
     Diagnostic::error(format!(
         "more than {MAX_ERRORS} problems in this file; only the first {MAX_ERRORS} found are shown"
     ))

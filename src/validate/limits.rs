@@ -397,6 +397,7 @@ mod tests {
             file: "content/x/2024/projects/1.toml".into(),
             value: toml::from_str(text).unwrap(),
             body_sections: Vec::new(),
+            text: text.into(),
         }
     }
 

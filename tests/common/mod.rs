@@ -59,3 +59,17 @@ pub(crate) fn build_sample() -> (tempfile::TempDir, PathBuf) {
     }
     (dir, out)
 }
+
+/// `kohyo check`'s errors on the site at `root`, each with its `file:line:column` as printed,
+/// sorted; asserts that the site is made exactly when there is none.
+pub(crate) fn check_errors(root: &Path) -> Vec<(String, kohyo::diagnostics::Diagnostic)> {
+    let (site, report) = kohyo::check(root);
+    let errors: Vec<_> = report
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == kohyo::diagnostics::Severity::Error)
+        .map(|d| (report.location(d).unwrap_or_default(), d.clone()))
+        .collect();
+    assert_eq!(site.is_none(), !errors.is_empty(), "{errors:#?}");
+    errors
+}
