@@ -120,6 +120,7 @@ pub(crate) const MUTATIONS: &[&str] = &[
     "bend-link",
     "file-level",
     "settings",
+    "sjis-char",
 ];
 
 /// The mutations that keep a file's types: a site damaged by them only may still pass check.
@@ -169,6 +170,9 @@ pub(crate) fn make_case(sample: &Sample, seed: u64) -> Case {
                 let what = settings(&mut case, &names, &mut rng);
                 case.edits.push(format!("settings {what}"));
                 continue;
+            }
+            if which == "sjis-char" {
+                shift_jis_on(&mut case);
             }
             if which == "file-level" {
                 let what = file_level(&mut case, &rel, &names, &mut rng);
@@ -266,6 +270,7 @@ fn apply(
         "many-indicators" => text_op(bytes, |t| many_indicators(t, rel, rng)),
         "hostile-markdown" => text_op(bytes, |t| hostile_markdown(t, rel, rng)),
         "bend-link" => text_op(bytes, |t| bend_link(t, codes, rng)),
+        "sjis-char" => text_op(bytes, |t| sjis_char(t, rng)),
         _ => (bytes, "unknown".into()),
     }
 }
@@ -861,6 +866,36 @@ fn settings(case: &mut Case, names: &[String], rng: &mut Rng) -> String {
     format!("{rel}: {}", shorten(&insert))
 }
 
+/// Appends a character Shift_JIS (CP932) lacks to a one-line string value, with `[csv]
+/// shift_jis` on ([`shift_jis_on`]): check must report it where it goes into a CSV, and where
+/// it does not, the build must not fail on it (export's own check is only a backstop).
+fn sjis_char(text: &mut String, rng: &mut Rng) -> String {
+    const CHARS: &[&str] = &["𠮷", "😀", "𡈽", "葛\u{E0100}"];
+    let basic = |_: &str, v: &str| v.len() >= 2 && v.starts_with('"') && v.ends_with('"');
+    let Some((key, _, v1)) = pick_pair(text, rng, basic) else {
+        return "no string".into();
+    };
+    let c = *rng.pick(CHARS);
+    text.insert_str(v1 - 1, c);
+    format!("{key} += {c}")
+}
+
+/// Turns on `[csv] shift_jis` in `kohyo.toml`, unless it is on already.
+fn shift_jis_on(case: &mut Case) {
+    let Some(bytes) = case.files.get_mut("kohyo.toml") else {
+        return;
+    };
+    let text = String::from_utf8_lossy(bytes);
+    if text.contains("shift_jis = true") {
+        return;
+    }
+    let text = format!("{text}\n[csv]\nshift_jis = true\n");
+    *bytes = text.into_bytes();
+    if !case.touched.iter().any(|t| t == "kohyo.toml") {
+        case.touched.push("kohyo.toml".into());
+    }
+}
+
 /// Deletes, empties, copies or adds a file.
 fn file_level(case: &mut Case, rel: &str, names: &[String], rng: &mut Rng) -> String {
     fn touch(case: &mut Case, r: &str) {
@@ -951,7 +986,9 @@ pub(crate) enum Finding {
 /// Problems of a whole file, which have no line: its size, its counts over the limits, a file
 /// gone (a byte flip in a name is not a mutation here, but a deleted `kohyo.toml` is).
 fn about_the_whole_file(message: &str) -> bool {
-    message.contains("over the limit") || message.starts_with("cannot read")
+    message.contains("over the limit")
+        || message.starts_with("cannot read")
+        || message.starts_with("more than")
 }
 
 /// Runs check, prints the report, and builds into `output` when check passed. Returns the
