@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Report, display_number};
 use crate::fiscal_year::FiscalYear;
 use crate::format::{
     ActionFile, ActivityDef, Cell, IndicatorDef, MoneyUnitInput, MunicipalityFile, PlanNodeDef,
-    ProjectFile, SectionDef, SiteFile, YearCells, YearText, YearValue,
+    ProjectFile, ReviewDef, SectionDef, SiteFile, StaffingDef, YearCells, YearText, YearValue,
 };
 use crate::load::{Loaded, LoadedMunicipality, Parsed};
 use crate::model::*;
@@ -992,12 +992,7 @@ fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
         }
     }
     check_indicator_ids(d.indicators.iter(), cx);
-    let indicators = d
-        .indicators
-        .iter()
-        .enumerate()
-        .filter_map(|(i, ind)| indicator(ind, &format!("indicators[{i}]"), cx))
-        .collect();
+    let indicators = indicators(&d.indicators, "indicators", cx);
     let roadmap = d
         .roadmap
         .iter()
@@ -1072,6 +1067,15 @@ fn year_value(v: &YearValue, field: &str, cx: &mut Ctx) -> YearEntry {
             .and_then(|y| cx.year(y, &format!("{field}.year"))),
         note: v.note.clone().or_else(|| v.value.note.clone()),
     }
+}
+
+/// A list of indicators, each validated ([`indicator`]) as `{field}[i]`; those without a
+/// direction are left out.
+fn indicators(defs: &[Spanned<IndicatorDef>], field: &str, cx: &mut Ctx) -> Vec<Indicator> {
+    defs.iter()
+        .enumerate()
+        .filter_map(|(i, d)| indicator(d, &format!("{field}[{i}]"), cx))
+        .collect()
 }
 
 fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Indicator> {
@@ -1399,6 +1403,9 @@ fn owners(defs: &[crate::format::OwnerDef], cx: &mut Ctx, span: Range<usize>) ->
     out
 }
 
+/// Validates a project sheet (事務事業評価) on its own against its municipality: its fiscal year
+/// and code, the plan it serves, its period, activities, outcomes, cost, owners and date.
+/// `None` when its fiscal year is unusable (the problems are in the report).
 fn project(
     muni: &Municipality,
     folder: u16,
@@ -1419,13 +1426,7 @@ fn project(
     };
     let year = sheet_year(&f.fiscal_year, folder, &mut cx);
     let code = f.code.get_ref().clone();
-    if let Err(e) = check_code(&code) {
-        cx.error(
-            Some(f.code.span()),
-            "code",
-            format!("project code \"{code}\" {e}"),
-        );
-    }
+    check_project_code(&f.code, &mut cx);
     let plan = plan_ref(
         muni,
         &f.plan,
@@ -1434,6 +1435,59 @@ fn project(
         f.fiscal_year.span(),
         &mut cx,
     );
+    let (start_year, end_year) = project_period(f, &mut cx);
+    let unit = money_unit(f.money_unit);
+    let activities = f
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| activity(a, &format!("activities[{i}]"), unit, &mut cx))
+        .collect();
+    let outcomes = indicators(&f.outcomes, "outcomes", &mut cx);
+    for a in &f.activities {
+        check_indicator_ids(a.indicators.iter(), &mut cx);
+    }
+    check_indicator_ids(f.outcomes.iter(), &mut cx);
+    let cost = f.cost.as_ref().map(|c| cost(c, unit, &mut cx));
+    let owners = owners(&f.owners, &mut cx, f.code.span());
+    let created = f.created.as_ref().and_then(|d| date(d, "created", &mut cx));
+    Some(Project {
+        fiscal_year: year?,
+        code,
+        sheet_no: f.sheet_no.clone(),
+        name: f.name.clone(),
+        form: f.form.clone(),
+        created,
+        owners,
+        plan,
+        start_year,
+        end_year,
+        legal_basis: f.legal_basis.clone(),
+        money_unit: unit,
+        sections: sheet_sections(&f.sections, body_sections),
+        activities,
+        outcomes,
+        cost,
+        staffing: f.staffing.as_ref().map(staffing),
+        review: f.review.as_ref().map(review),
+        source: file.clone(),
+    })
+}
+
+/// A project's code becomes part of its pages' paths: it must be safe there ([`check_code`]).
+fn check_project_code(code: &Spanned<String>, cx: &mut Ctx) {
+    if let Err(e) = check_code(code.get_ref()) {
+        cx.error(
+            Some(code.span()),
+            "code",
+            format!("project code \"{}\" {e}", code.get_ref()),
+        );
+    }
+}
+
+/// A project's 事業期間: its start year and its end year (a year, or なし/無し/未定 for an
+/// ongoing project), the end not before the start.
+fn project_period(f: &ProjectFile, cx: &mut Ctx) -> (Option<FiscalYear>, Option<EndYear>) {
     let start_year = f.start_year.as_ref().and_then(|y| cx.year(y, "start_year"));
     let end_year = f.end_year.as_ref().and_then(|y| {
         if matches!(y.get_ref().0.trim(), "なし" | "無し" | "未定") {
@@ -1451,86 +1505,55 @@ fn project(
             );
         }
     }
-    let unit = money_unit(f.money_unit);
-    let activities = f
-        .activities
-        .iter()
-        .enumerate()
-        .map(|(i, a)| activity(a, &format!("activities[{i}]"), unit, &mut cx))
-        .collect();
-    let outcomes = f
-        .outcomes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| indicator(o, &format!("outcomes[{i}]"), &mut cx))
-        .collect();
-    for a in &f.activities {
-        check_indicator_ids(a.indicators.iter(), &mut cx);
-    }
-    check_indicator_ids(f.outcomes.iter(), &mut cx);
-    let cost = f.cost.as_ref().map(|c| cost(c, unit, &mut cx));
-    let staffing = f.staffing.as_ref().map(|s| Staffing {
-        full_time: s
-            .full_time
-            .as_ref()
-            .map(|c| c.value.clone())
-            .unwrap_or(Value::NotReported),
-        part_time: s
-            .part_time
-            .as_ref()
-            .map(|c| c.value.clone())
-            .unwrap_or(Value::NotReported),
+    (start_year, end_year)
+}
+
+/// A sheet's sections: those of its TOML, then those of its Markdown body.
+fn sheet_sections(defs: &[SectionDef], body: &[Section]) -> Vec<Section> {
+    let mut secs = sections(defs);
+    secs.extend(body.iter().cloned());
+    secs
+}
+
+/// The value of a cell that may be left out (left out: 未記入).
+fn cell_value(c: Option<&Cell>) -> Value {
+    c.map(|c| c.value.clone()).unwrap_or(Value::NotReported)
+}
+
+/// Text that says something: `None` for a blank one.
+fn non_blank(t: &Option<String>) -> Option<String> {
+    t.clone().filter(|t| !t.trim().is_empty())
+}
+
+/// 人員 and 業務分析 as the sheet gives them (nothing here can be wrong).
+fn staffing(s: &StaffingDef) -> Staffing {
+    Staffing {
+        full_time: cell_value(s.full_time.as_ref()),
+        part_time: cell_value(s.part_time.as_ref()),
         tasks: s
             .tasks
             .iter()
             .map(|t| Task {
                 name: t.name.clone(),
-                share_percent: t
-                    .share_percent
-                    .as_ref()
-                    .map(|c| c.value.clone())
-                    .unwrap_or(Value::NotReported),
+                share_percent: cell_value(t.share_percent.as_ref()),
                 routine: t.routine,
                 difficulty: t.difficulty.clone(),
             })
             .collect(),
-    });
-    let review = f.review.as_ref().map(|r| {
-        let mut flags = r.room_for_improvement.clone();
-        flags.sort();
-        flags.dedup();
-        Review {
-            reflection: r.reflection.clone().filter(|t| !t.trim().is_empty()),
-            room_for_improvement: flags,
-            direction: r.direction,
-            direction_text: r.direction_text.clone().filter(|t| !t.trim().is_empty()),
-        }
-    });
-    let owners = owners(&f.owners, &mut cx, f.code.span());
-    let created = f.created.as_ref().and_then(|d| date(d, "created", &mut cx));
-    let mut secs = sections(&f.sections);
-    secs.extend(body_sections.iter().cloned());
-    Some(Project {
-        fiscal_year: year?,
-        code,
-        sheet_no: f.sheet_no.clone(),
-        name: f.name.clone(),
-        form: f.form.clone(),
-        created,
-        owners,
-        plan,
-        start_year,
-        end_year,
-        legal_basis: f.legal_basis.clone(),
-        money_unit: unit,
-        sections: secs,
-        activities,
-        outcomes,
-        cost,
-        staffing,
-        review,
-        source: file.clone(),
-    })
+    }
+}
+
+/// 点検・改善: blank texts as none, each 改善の余地 box once, in form order.
+fn review(r: &ReviewDef) -> Review {
+    let mut flags = r.room_for_improvement.clone();
+    flags.sort();
+    flags.dedup();
+    Review {
+        reflection: non_blank(&r.reflection),
+        room_for_improvement: flags,
+        direction: r.direction,
+        direction_text: non_blank(&r.direction_text),
+    }
 }
 
 fn activity(a: &ActivityDef, field: &str, unit: MoneyUnit, cx: &mut Ctx) -> Activity {
@@ -1558,12 +1581,7 @@ fn activity(a: &ActivityDef, field: &str, unit: MoneyUnit, cx: &mut Ctx) -> Acti
             &format!("{field}.settlement"),
             cx,
         ),
-        indicators: a
-            .indicators
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| indicator(d, &format!("{field}.indicators[{i}]"), cx))
-            .collect(),
+        indicators: indicators(&a.indicators, &format!("{field}.indicators"), cx),
     }
 }
 
