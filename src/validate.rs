@@ -18,8 +18,9 @@
 use crate::diagnostics::{Diagnostic, Report, display_number};
 use crate::fiscal_year::FiscalYear;
 use crate::format::{
-    ActionFile, ActivityDef, Cell, IndicatorDef, MoneyUnitInput, MunicipalityFile, PlanNodeDef,
-    ProjectFile, ReviewDef, SectionDef, SiteFile, StaffingDef, YearCells, YearText, YearValue,
+    ActionFile, ActivityDef, Cell, IndicatorDef, MeasureDef, MoneyUnitInput, MunicipalityFile,
+    PlanNodeDef, ProjectFile, ReviewDef, SectionDef, SiteFile, StaffingDef, YearCells, YearText,
+    YearValue,
 };
 use crate::load::{Loaded, LoadedMunicipality, Parsed};
 use crate::model::*;
@@ -1637,6 +1638,9 @@ fn duplicate_project(p: &Project, first: &Project) -> Diagnostic {
     .hint("each project has one sheet per fiscal year; codes stay the same across years")
 }
 
+/// Validates an action item report (アクション項目) on its own against its municipality: its
+/// fiscal year and 項目番号, the plan it serves, its goal (KPI), its measures' schedules and its
+/// owners. `None` when its fiscal year or 項目番号 is unusable (the problems are in the report).
 fn action(
     muni: &Municipality,
     folder: u16,
@@ -1656,16 +1660,7 @@ fn action(
         method,
     };
     let year = sheet_year(&f.fiscal_year, folder, &mut cx);
-    let number = f.number.get_ref().clone();
-    let key = ActionKey::parse(&number);
-    if key.is_none() {
-        cx.error(
-            Some(f.number.span()),
-            "number",
-            format!("項目番号 \"{number}\" has no number kohyo can sort by"),
-        )
-        .set_hint("write it as printed: \"1-(1)\", \"3-⑤\", \"2-1\"");
-    }
+    let key = action_key(&f.number, &mut cx);
     let plan = plan_ref(
         muni,
         &f.plan,
@@ -1685,61 +1680,99 @@ fn action(
             .as_ref()
             .and_then(|k| indicator(k, "goal.kpi", &mut cx)),
     });
-    let mut measures = Vec::new();
-    for (i, m) in f.measures.iter().enumerate() {
-        let mut schedule = YearMap::new();
-        for (k, v) in &m.schedule {
-            let field = format!("measures[{i}].schedule");
-            if let Some(y) = cx.year_key(k, &field) {
-                if let Some((s, e)) = period {
-                    if y < s || y > e {
-                        cx.error(
-                            Some(k.span()),
-                            &field,
-                            format!(
-                                "{} is outside the plan period ({}〜{})",
-                                y.long_label(),
-                                s.wareki(),
-                                e.wareki()
-                            ),
-                        );
-                    }
-                }
-                if v.trim().is_empty() {
-                    cx.error(
-                        Some(k.span()),
-                        &field,
-                        "a scheduled year needs a word (検討/導入/実施 …)",
-                    )
-                    .set_hint("leave years without work out of the schedule");
-                }
-                schedule.insert(y, v.trim().to_string());
-            }
-        }
-        measures.push(Measure {
-            title: m.title.clone(),
-            schedule,
-            progress: m.progress,
-            work: m.work.clone().filter(|t| !t.trim().is_empty()),
-            improvement: m.improvement.clone().filter(|t| !t.trim().is_empty()),
-        });
-    }
+    let measures = f
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| measure(m, &format!("measures[{i}]"), period, &mut cx))
+        .collect();
     let owners = owners(&f.owners, &mut cx, f.number.span());
-    let mut secs = sections(&f.sections);
-    secs.extend(body_sections.iter().cloned());
     Some(Action {
         fiscal_year: year?,
-        number,
+        number: f.number.get_ref().clone(),
         key: key?,
         title: f.title.clone(),
         plan,
         owners,
-        sections: secs,
+        sections: sheet_sections(&f.sections, body_sections),
         goal,
         measures,
-        evaluation: f.evaluation.clone().filter(|t| !t.trim().is_empty()),
+        evaluation: non_blank(&f.evaluation),
         source: file.clone(),
     })
+}
+
+/// The sort key of a report's 項目番号, which must have one.
+fn action_key(number: &Spanned<String>, cx: &mut Ctx) -> Option<ActionKey> {
+    let key = ActionKey::parse(number.get_ref());
+    if key.is_none() {
+        cx.error(
+            Some(number.span()),
+            "number",
+            format!(
+                "項目番号 \"{}\" has no number kohyo can sort by",
+                number.get_ref()
+            ),
+        )
+        .set_hint("write it as printed: \"1-(1)\", \"3-⑤\", \"2-1\"");
+    }
+    key
+}
+
+/// One measure (取組) of an action report, its schedule checked ([`schedule`]).
+fn measure(
+    m: &MeasureDef,
+    field: &str,
+    period: Option<(FiscalYear, FiscalYear)>,
+    cx: &mut Ctx,
+) -> Measure {
+    Measure {
+        title: m.title.clone(),
+        schedule: schedule(m, &format!("{field}.schedule"), period, cx),
+        progress: m.progress,
+        work: non_blank(&m.work),
+        improvement: non_blank(&m.improvement),
+    }
+}
+
+/// A measure's schedule (年次計画): fiscal years inside the plan period (when the report's plan
+/// has one), each with a word for the work planned.
+fn schedule(
+    m: &MeasureDef,
+    field: &str,
+    period: Option<(FiscalYear, FiscalYear)>,
+    cx: &mut Ctx,
+) -> YearMap<String> {
+    let mut schedule = YearMap::new();
+    for (k, v) in &m.schedule {
+        let Some(y) = cx.year_key(k, field) else {
+            continue;
+        };
+        if let Some((s, e)) = period {
+            if y < s || y > e {
+                cx.error(
+                    Some(k.span()),
+                    field,
+                    format!(
+                        "{} is outside the plan period ({}〜{})",
+                        y.long_label(),
+                        s.wareki(),
+                        e.wareki()
+                    ),
+                );
+            }
+        }
+        if v.trim().is_empty() {
+            cx.error(
+                Some(k.span()),
+                field,
+                "a scheduled year needs a word (検討/導入/実施 …)",
+            )
+            .set_hint("leave years without work out of the schedule");
+        }
+        schedule.insert(y, v.trim().to_string());
+    }
+    schedule
 }
 
 /// The problem of action report `a` when `first` holds its 項目番号 in its fiscal year already.
