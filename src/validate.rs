@@ -1079,78 +1079,150 @@ fn indicators(defs: &[Spanned<IndicatorDef>], field: &str, cx: &mut Ctx) -> Vec<
         .collect()
 }
 
+/// Validates one indicator (指標) at `field`: its yearly values, a name, a direction, a unit for
+/// numbers, its tolerance, a numeric baseline where 達成率 is measured from it, and numbers
+/// written as words (a warning). `None` when it has no direction (its 達成率 cannot be computed).
 fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Indicator> {
-    let d = s.get_ref();
-    let span = s.span();
-    let targets = year_cells(&d.targets, &format!("{field}.targets"), cx);
-    let actuals = year_cells(&d.actuals, &format!("{field}.actuals"), cx);
-    let baseline = d
-        .baseline
-        .as_ref()
-        .map(|b| year_value(b, &format!("{field}.baseline"), cx));
-    let final_target = d
-        .final_target
-        .as_ref()
-        .map(|b| year_value(b, &format!("{field}.final_target"), cx));
-    if d.name.trim().is_empty() {
-        cx.error(
-            Some(span.clone()),
-            &format!("{field}.name"),
-            "an indicator needs a name",
-        );
+    let at = IndicatorAt {
+        def: s.get_ref(),
+        span: s.span(),
+        field,
+    };
+    let values = at.values(cx);
+    at.check_name(cx);
+    let direction = at.direction(cx);
+    let ind = at.model(values, direction.unwrap_or(Direction::Up));
+    at.check_unit(&ind, cx);
+    at.check_tolerance(cx);
+    at.check_progress_baseline(&ind, direction, cx);
+    at.warn_numberish(cx);
+    direction.map(|_| ind)
+}
+
+/// An indicator's definition with where it stands: its span, and its field (`outcomes[0]` …).
+struct IndicatorAt<'a> {
+    def: &'a IndicatorDef,
+    span: Range<usize>,
+    field: &'a str,
+}
+
+/// An indicator's values by fiscal year, validated.
+struct IndicatorValues {
+    targets: YearMap<Entry>,
+    actuals: YearMap<Entry>,
+    baseline: Option<YearEntry>,
+    final_target: Option<YearEntry>,
+}
+
+impl IndicatorAt<'_> {
+    /// The field `what` of this indicator (`outcomes[0].unit`).
+    fn field(&self, what: &str) -> String {
+        format!("{}.{what}", self.field)
     }
-    let direction = match &d.direction {
-        Some(dir) => Some(*dir.get_ref()),
-        None => {
-            cx.error(
-                Some(span.clone()),
-                &format!("{field}.direction"),
-                format!("indicator \"{}\" has no direction", d.name),
-            )
-            .set_hint("add direction = \"増加\" (more is better), \"減少\" (fewer is better) or \"維持\" (keep the level)");
-            None
+
+    /// Reports an error about field `what` of this indicator, at the indicator.
+    fn error<'c>(
+        &self,
+        what: &str,
+        message: impl Into<String>,
+        cx: &'c mut Ctx,
+    ) -> &'c mut Diagnostic {
+        cx.error(Some(self.span.clone()), &self.field(what), message)
+    }
+
+    /// 目標値 and 実績値 by fiscal year, 基準値 and 最終目標値 with their years.
+    fn values(&self, cx: &mut Ctx) -> IndicatorValues {
+        let d = self.def;
+        let targets = year_cells(&d.targets, &self.field("targets"), cx);
+        let actuals = year_cells(&d.actuals, &self.field("actuals"), cx);
+        let baseline = d
+            .baseline
+            .as_ref()
+            .map(|b| year_value(b, &self.field("baseline"), cx));
+        let final_target = d
+            .final_target
+            .as_ref()
+            .map(|b| year_value(b, &self.field("final_target"), cx));
+        IndicatorValues {
+            targets,
+            actuals,
+            baseline,
+            final_target,
         }
-    };
-    let mut ind = Indicator {
-        id: d.id.clone().unwrap_or_else(|| d.name.clone()),
-        name: d.name.clone(),
-        unit: d.unit.clone().filter(|u| !u.trim().is_empty()),
-        kind: d.kind,
-        direction: direction.unwrap_or(Direction::Up),
-        baseline,
-        targets,
-        actuals,
-        final_target,
-        method: d.method,
-        tolerance_percent: d.tolerance_percent,
-        note: d.note.clone(),
-    };
-    if ind.unit.is_none() && ind.has_number() {
-        cx.error(
-            Some(span.clone()),
-            &format!("{field}.unit"),
-            format!("indicator \"{}\" has numeric values but no unit", d.name),
-        )
-        .set_hint(
-            "add unit = \"人\", \"件\", \"%\", \"千円\" …; a number without a unit cannot be read",
-        );
     }
-    if let Some(t) = d.tolerance_percent {
-        if !(0.0..=100.0).contains(&t) {
-            cx.error(
-                Some(span.clone()),
-                &format!("{field}.tolerance_percent"),
-                "must be between 0 and 100",
+
+    /// The model's indicator: joined across years by its id (the name unless given), trimmed.
+    fn model(&self, values: IndicatorValues, direction: Direction) -> Indicator {
+        let d = self.def;
+        Indicator {
+            id: d.id.as_ref().unwrap_or(&d.name).trim().to_string(),
+            name: d.name.clone(),
+            unit: d.unit.clone().filter(|u| !u.trim().is_empty()),
+            kind: d.kind,
+            direction,
+            baseline: values.baseline,
+            targets: values.targets,
+            actuals: values.actuals,
+            final_target: values.final_target,
+            method: d.method,
+            tolerance_percent: d.tolerance_percent,
+            note: d.note.clone(),
+        }
+    }
+
+    /// An indicator needs a name.
+    fn check_name(&self, cx: &mut Ctx) {
+        if self.def.name.trim().is_empty() {
+            self.error("name", "an indicator needs a name", cx);
+        }
+    }
+
+    /// 増加, 減少 or 維持: which way is better, without which there is no 達成率.
+    fn direction(&self, cx: &mut Ctx) -> Option<Direction> {
+        let Some(dir) = &self.def.direction else {
+            self.error("direction", format!("indicator \"{}\" has no direction", self.def.name), cx)
+                .set_hint("add direction = \"増加\" (more is better), \"減少\" (fewer is better) or \"維持\" (keep the level)");
+            return None;
+        };
+        Some(*dir.get_ref())
+    }
+
+    /// A number needs a unit to be read.
+    fn check_unit(&self, ind: &Indicator, cx: &mut Ctx) {
+        if ind.unit.is_none() && ind.has_number() {
+            self.error(
+                "unit",
+                format!("indicator \"{}\" has numeric values but no unit", self.def.name),
+                cx,
+            )
+            .set_hint(
+                "add unit = \"人\", \"件\", \"%\", \"千円\" …; a number without a unit cannot be read",
             );
         }
     }
-    let method = d.method.unwrap_or(cx.method);
-    let numeric_baseline = ind
-        .baseline
-        .as_ref()
-        .and_then(|b| b.value.number())
-        .is_some();
-    if direction == Some(Direction::Down) && method == Method::Progress && !numeric_baseline {
+
+    /// The band of a 維持 indicator is a percentage.
+    fn check_tolerance(&self, cx: &mut Ctx) {
+        if let Some(t) = self.def.tolerance_percent {
+            if !(0.0..=100.0).contains(&t) {
+                self.error("tolerance_percent", "must be between 0 and 100", cx);
+            }
+        }
+    }
+
+    /// A 減少 indicator whose 達成率 is measured from the baseline ("progress", its own method or
+    /// the site's) needs a numeric baseline.
+    fn check_progress_baseline(&self, ind: &Indicator, direction: Option<Direction>, cx: &mut Ctx) {
+        let d = self.def;
+        let method = d.method.unwrap_or(cx.method);
+        let numeric_baseline = ind
+            .baseline
+            .as_ref()
+            .and_then(|b| b.value.number())
+            .is_some();
+        if direction != Some(Direction::Down) || method != Method::Progress || numeric_baseline {
+            return;
+        }
         let (msg, from) = if d.method.is_some() {
             ("this indicator's method", "method = \"ratio\" here")
         } else {
@@ -1159,25 +1231,28 @@ fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Ind
                 "method = \"ratio\" on the indicator",
             )
         };
-        cx.error(
-            Some(span.clone()),
-            &format!("{field}.method"),
+        self.error(
+            "method",
             format!("{msg} is \"progress\", measured from the baseline, but \"{}\" has no numeric baseline", d.name),
+            cx,
         )
         .set_hint(&format!("add baseline = {{ value = …, year = … }}, or set {from}"));
     }
-    for (what, cells) in [("targets", &d.targets), ("actuals", &d.actuals)] {
-        for (k, c) in cells {
-            warn_numberish(c, k.span(), &format!("{field}.{what}"), cx);
+
+    /// Numbers written as words in any of the indicator's values ([`warn_numberish`]).
+    fn warn_numberish(&self, cx: &mut Ctx) {
+        let d = self.def;
+        for (what, cells) in [("targets", &d.targets), ("actuals", &d.actuals)] {
+            for (k, c) in cells {
+                warn_numberish(c, k.span(), &self.field(what), cx);
+            }
+        }
+        for (what, v) in [("baseline", &d.baseline), ("final_target", &d.final_target)] {
+            if let Some(v) = v {
+                warn_numberish(&v.value, self.span.clone(), &self.field(what), cx);
+            }
         }
     }
-    for (what, v) in [("baseline", &d.baseline), ("final_target", &d.final_target)] {
-        if let Some(v) = v {
-            warn_numberish(&v.value, span.clone(), &format!("{field}.{what}"), cx);
-        }
-    }
-    ind.id = ind.id.trim().to_string();
-    direction.map(|_| ind)
 }
 
 /// Indicators are joined across years by id (the name unless given) within their activity (or
