@@ -19,8 +19,8 @@ use crate::diagnostics::{Diagnostic, Report, display_number};
 use crate::fiscal_year::FiscalYear;
 use crate::format::{
     ActionFile, ActivityDef, Cell, IndicatorDef, MeasureDef, MoneyUnitInput, MunicipalityFile,
-    PlanNodeDef, ProjectFile, ReviewDef, SectionDef, SiteFile, StaffingDef, YearCells, YearText,
-    YearValue,
+    PlanNodeDef, ProjectFile, ReviewDef, RoadmapDef, SectionDef, SiteFile, StaffingDef, YearCells,
+    YearText, YearValue,
 };
 use crate::load::{Loaded, LoadedMunicipality, Parsed};
 use crate::model::*;
@@ -945,6 +945,9 @@ fn find_mut<'a>(nodes: &'a mut [PlanNode], code: &str) -> Option<&'a mut PlanNod
     None
 }
 
+/// Validates a plan node (施策) and, below it, its children: its code, that a child names no
+/// plan or parent of its own (`top` is false for a child), its SDGs goals, its indicators and
+/// its roadmap (工程表) rows' years.
 fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
     let code = d.code.get_ref();
     if let Err(e) = check_code(code) {
@@ -955,64 +958,16 @@ fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
         );
     }
     if !top {
-        for (f, v) in [("plan", &d.plan), ("parent", &d.parent)] {
-            if let Some(v) = v {
-                cx.error(
-                    Some(v.span()),
-                    f,
-                    format!("a child node inherits {f} from its parent"),
-                )
-                .set_hint(&format!("remove {f} here"));
-            }
-        }
+        check_child_inherits(d, cx);
     }
-    let mut sdgs = Vec::new();
-    let sdgs_span = d.sdgs.as_ref().map(|s| s.span());
-    for g in d
-        .sdgs
-        .as_ref()
-        .map(|s| s.get_ref().as_slice())
-        .unwrap_or(&[])
-    {
-        match u8::try_from(*g) {
-            Ok(g @ 1..=17) if !sdgs.contains(&g) => sdgs.push(g),
-            Ok(g @ 1..=17) => {
-                cx.error(
-                    sdgs_span.clone(),
-                    "sdgs",
-                    format!("SDGs goal {g} is listed twice"),
-                );
-            }
-            _ => {
-                cx.error(
-                    sdgs_span.clone(),
-                    "sdgs",
-                    format!("{g} is not an SDGs goal (1–17)"),
-                );
-            }
-        }
-    }
+    let sdgs = sdgs(d, cx);
     check_indicator_ids(d.indicators.iter(), cx);
     let indicators = indicators(&d.indicators, "indicators", cx);
     let roadmap = d
         .roadmap
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let mut years = YearMap::new();
-            for (k, t) in &r.years {
-                if let Some(y) = cx.year_key(k, &format!("roadmap[{i}].years")) {
-                    years.insert(y, *t);
-                }
-            }
-            RoadmapRow {
-                name: r.name.clone(),
-                node: r.node.as_ref().map(|n| n.get_ref().clone()),
-                project: r.project.clone(),
-                leading: r.leading,
-                years,
-            }
-        })
+        .map(|(i, r)| roadmap_row(r, &format!("roadmap[{i}].years"), cx))
         .collect();
     PlanNode {
         code: code.clone(),
@@ -1023,6 +978,65 @@ fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
         indicators,
         roadmap,
         children: d.children.iter().map(|c| plan_node(c, cx, false)).collect(),
+    }
+}
+
+/// A child node takes its plan and parent from the node it is written in, and names neither.
+fn check_child_inherits(d: &PlanNodeDef, cx: &mut Ctx) {
+    for (f, v) in [("plan", &d.plan), ("parent", &d.parent)] {
+        if let Some(v) = v {
+            cx.error(
+                Some(v.span()),
+                f,
+                format!("a child node inherits {f} from its parent"),
+            )
+            .set_hint(&format!("remove {f} here"));
+        }
+    }
+}
+
+/// A node's SDGs goals: each of 1–17, once, in the order given.
+fn sdgs(d: &PlanNodeDef, cx: &mut Ctx) -> Vec<u8> {
+    let mut sdgs = Vec::new();
+    let Some(listed) = &d.sdgs else {
+        return sdgs;
+    };
+    for g in listed.get_ref() {
+        match u8::try_from(*g) {
+            Ok(g @ 1..=17) if !sdgs.contains(&g) => sdgs.push(g),
+            Ok(g @ 1..=17) => {
+                cx.error(
+                    Some(listed.span()),
+                    "sdgs",
+                    format!("SDGs goal {g} is listed twice"),
+                );
+            }
+            _ => {
+                cx.error(
+                    Some(listed.span()),
+                    "sdgs",
+                    format!("{g} is not an SDGs goal (1–17)"),
+                );
+            }
+        }
+    }
+    sdgs
+}
+
+/// A roadmap (工程表) row, its years' keys read as fiscal years (`field` is the row's years).
+fn roadmap_row(r: &RoadmapDef, field: &str, cx: &mut Ctx) -> RoadmapRow {
+    let mut years = YearMap::new();
+    for (k, t) in &r.years {
+        if let Some(y) = cx.year_key(k, field) {
+            years.insert(y, *t);
+        }
+    }
+    RoadmapRow {
+        name: r.name.clone(),
+        node: r.node.as_ref().map(|n| n.get_ref().clone()),
+        project: r.project.clone(),
+        leading: r.leading,
+        years,
     }
 }
 
