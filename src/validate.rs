@@ -757,6 +757,8 @@ fn resolve_plan<'m>(
     }
 }
 
+/// A plan file's node tree, validated, waiting to be attached to its plan (under its parent,
+/// when it names one).
 struct PendingNode {
     plan: String,
     parent: Option<Spanned<String>>,
@@ -767,46 +769,66 @@ struct PendingNode {
     roadmap_refs: Vec<Spanned<String>>,
 }
 
+/// Validates a municipality's plan files and attaches their nodes to its plans: each file's
+/// node tree against the plan it names, node codes unique across the municipality, each
+/// top node under its parent, and roadmap rows naming nodes of their plan.
 fn attach_plan_nodes(
     muni: &mut Municipality,
     files: &[&Parsed<PlanNodeDef>],
     method: Method,
     report: &mut Report,
 ) {
-    let mut pending = Vec::new();
-    for p in files {
-        let mut cx = Ctx {
-            file: &p.file,
-            report,
-            method,
-        };
-        let plan = match resolve_plan(muni, &p.value.plan, &mut cx) {
-            Some(plan) => plan.id.clone(),
-            None => {
-                if p.value.plan.is_none() {
-                    cx.error(Some(p.value.code.span()), "plan", "this node names no plan")
-                        .set_hint("add plan = \"…\" (the municipality has several plans, or none)");
-                }
-                continue;
-            }
-        };
-        let mut roadmap_refs = Vec::new();
-        collect_roadmap_refs(&p.value, &mut roadmap_refs);
-        let mut node = plan_node(&p.value, &mut cx, true);
-        node.sections.extend(p.body_sections.iter().cloned());
-        pending.push(PendingNode {
-            plan,
-            parent: p.value.parent.clone(),
-            node,
-            file: p.file.clone(),
-            span: p.value.code.span(),
-            roadmap_refs,
-        });
-    }
-    // Codes are unique within a plan.
-    // Codes are unique across all plans of a municipality: a node's page is /{muni}/plan/{code}/.
+    let mut pending: Vec<PendingNode> = files
+        .iter()
+        .filter_map(|p| pending_node(muni, p, method, report))
+        .collect();
+    check_unique_node_codes(&pending, report);
+    let refs = take_roadmap_refs(&mut pending);
+    let unattached = attach(muni, pending);
+    report_unknown_parents(unattached, report);
+    check_roadmap_refs(muni, refs, report);
+}
+
+/// One plan file's node tree validated, with the plan it belongs to; `None` when it names no
+/// plan of the municipality (reported).
+fn pending_node(
+    muni: &Municipality,
+    p: &Parsed<PlanNodeDef>,
+    method: Method,
+    report: &mut Report,
+) -> Option<PendingNode> {
+    let mut cx = Ctx {
+        file: &p.file,
+        report,
+        method,
+    };
+    let Some(plan) = resolve_plan(muni, &p.value.plan, &mut cx) else {
+        if p.value.plan.is_none() {
+            cx.error(Some(p.value.code.span()), "plan", "this node names no plan")
+                .set_hint("add plan = \"…\" (the municipality has several plans, or none)");
+        }
+        return None;
+    };
+    let plan = plan.id.clone();
+    let mut roadmap_refs = Vec::new();
+    collect_roadmap_refs(&p.value, &mut roadmap_refs);
+    let mut node = plan_node(&p.value, &mut cx, true);
+    node.sections.extend(p.body_sections.iter().cloned());
+    Some(PendingNode {
+        plan,
+        parent: p.value.parent.clone(),
+        node,
+        file: p.file.clone(),
+        span: p.value.code.span(),
+        roadmap_refs,
+    })
+}
+
+/// Codes are unique across all plans of a municipality: a node's page is /{muni}/plan/{code}/.
+/// Each code defined again is reported at the top node of the file defining it again.
+fn check_unique_node_codes(pending: &[PendingNode], report: &mut Report) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for pn in &pending {
+    for pn in pending {
         let mut codes = Vec::new();
         collect_codes(&pn.node, &mut codes);
         for c in codes {
@@ -823,7 +845,15 @@ fn attach_plan_nodes(
             }
         }
     }
-    let refs: Vec<(String, String, Spanned<String>)> = pending
+}
+
+/// A roadmap row's `node`, with the plan and file of the row: checked once every node is
+/// attached.
+type RoadmapRef = (String, String, Spanned<String>);
+
+/// Takes the roadmap rows' `node` references out of the pending nodes, in file order.
+fn take_roadmap_refs(pending: &mut [PendingNode]) -> Vec<RoadmapRef> {
+    pending
         .iter_mut()
         .flat_map(|pn| {
             let (plan, file) = (pn.plan.clone(), pn.file.clone());
@@ -831,8 +861,12 @@ fn attach_plan_nodes(
                 .into_iter()
                 .map(move |r| (plan.clone(), file.clone(), r))
         })
-        .collect();
-    // Attach roots first, then children whose parent is already in the tree, until none move.
+        .collect()
+}
+
+/// Attaches the pending nodes to their plans in code order: roots first, then children whose
+/// parent is already in the tree, until none move. What is left has a parent in no tree.
+fn attach(muni: &mut Municipality, mut pending: Vec<PendingNode>) -> Vec<PendingNode> {
     pending.sort_by_key(|p| natural_key(&p.node.code));
     loop {
         let before = pending.len();
@@ -851,10 +885,14 @@ fn attach_plan_nodes(
         }
         pending = rest;
         if pending.is_empty() || pending.len() == before {
-            break;
+            return pending;
         }
     }
-    for pn in pending {
+}
+
+/// Reports each node left unattached: its parent is no node of its plan.
+fn report_unknown_parents(unattached: Vec<PendingNode>, report: &mut Report) {
+    for pn in unattached {
         let Some(parent) = pn.parent.as_ref() else {
             continue;
         };
@@ -870,14 +908,10 @@ fn attach_plan_nodes(
             .hint("parent names the code of another node of the same plan"),
         );
     }
-    check_roadmap_refs(muni, refs, report);
 }
 
-fn check_roadmap_refs(
-    muni: &Municipality,
-    refs: Vec<(String, String, Spanned<String>)>,
-    report: &mut Report,
-) {
+/// Reports each roadmap row whose `node` is not a node of the row's plan.
+fn check_roadmap_refs(muni: &Municipality, refs: Vec<RoadmapRef>, report: &mut Report) {
     for (plan, file, r) in refs {
         let known = muni
             .plan(&plan)
