@@ -596,6 +596,8 @@ impl Context {
     }
 }
 
+/// Validates `municipality.toml` (code, website, plans, grades) and attaches its plan files'
+/// nodes; `None` when there is no file (reported when there is none at all, `has_file` false).
 fn context(
     slug: &str,
     has_file: bool,
@@ -607,13 +609,7 @@ fn context(
     let method = site.method;
     let Some(file) = file else {
         if !has_file {
-            report.push(
-                Diagnostic::error(format!(
-                    "content/{slug}/ has no municipality.toml, so its sheets belong to no municipality"
-                ))
-                .in_file(&format!("content/{slug}"))
-                .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
-            );
+            report_missing_municipality(slug, report);
         }
         return None;
     };
@@ -627,27 +623,10 @@ fn context(
         report,
         method,
     };
-    let code = match f.code.get_ref().parse::<MuniCode>() {
-        Ok(c) => Some(c),
-        Err(e) => {
-            cx.error(Some(f.code.span()), "code", e.to_string())
-                .set_hint("look the code up in 総務省「全国地方公共団体コード」");
-            None
-        }
-    };
-    if let Some(w) = &f.website {
-        if let Err(e) = check_web_url(w) {
-            cx.error(None, "website", format!("website \"{w}\" {e}"))
-                .set_hint("the municipality's own site, e.g. https://www.city.joso.lg.jp/");
-        }
-    }
+    let code = muni_code(&f.code, &mut cx);
+    check_website(f, &mut cx);
     let plans = plans(f, &mut cx);
-    let mut achievement = site.clone();
-    if !f.grades.is_empty() {
-        if let Some(g) = grades(&f.grades, "grades", &mut cx) {
-            achievement.grades = g;
-        }
-    }
+    let achievement = municipality_achievement(f, site, &mut cx);
     // With a bad code the municipality never reaches the model, but its sheets are still checked
     // so that every problem shows in one run; the stand-in code is never output.
     let stand_in = "010006".parse::<MuniCode>().ok()?;
@@ -667,6 +646,55 @@ fn context(
         muni,
         code_ok: code.is_some(),
     })
+}
+
+/// A folder under `content/` without `municipality.toml`: its sheets belong to no municipality.
+fn report_missing_municipality(slug: &str, report: &mut Report) {
+    report.push(
+        Diagnostic::error(format!(
+            "content/{slug}/ has no municipality.toml, so its sheets belong to no municipality"
+        ))
+        .in_file(&format!("content/{slug}"))
+        .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
+    );
+}
+
+/// The 全国地方公共団体コード, whose check digit must be right.
+fn muni_code(code: &Spanned<String>, cx: &mut Ctx) -> Option<MuniCode> {
+    match code.get_ref().parse::<MuniCode>() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            cx.error(Some(code.span()), "code", e.to_string())
+                .set_hint("look the code up in 総務省「全国地方公共団体コード」");
+            None
+        }
+    }
+}
+
+/// The municipality's own site, linked from its pages, must be a safe web address
+/// ([`check_web_url`]).
+fn check_website(f: &MunicipalityFile, cx: &mut Ctx) {
+    if let Some(w) = &f.website {
+        if let Err(e) = check_web_url(w) {
+            cx.error(None, "website", format!("website \"{w}\" {e}"))
+                .set_hint("the municipality's own site, e.g. https://www.city.joso.lg.jp/");
+        }
+    }
+}
+
+/// The site's 達成率 settings, with the municipality's own 達成状況 grades when it has valid ones.
+fn municipality_achievement(
+    f: &MunicipalityFile,
+    site: &AchievementConfig,
+    cx: &mut Ctx,
+) -> AchievementConfig {
+    let mut achievement = site.clone();
+    if !f.grades.is_empty() {
+        if let Some(g) = grades(&f.grades, "grades", cx) {
+            achievement.grades = g;
+        }
+    }
+    achievement
 }
 
 fn plans(f: &MunicipalityFile, cx: &mut Ctx) -> Vec<Plan> {
