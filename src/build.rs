@@ -13,6 +13,7 @@
 
 use crate::diagnostics::Report;
 use crate::export;
+use crate::model::Site;
 use crate::output::{self, Refusal, Staging};
 use crate::progress::{Progress, Silent};
 use crate::render::{self, Rendered, theme::Theme};
@@ -145,53 +146,75 @@ pub fn build_observed(
     if let Err(refusal) = output::check_output(root, &output, options.force) {
         return (report, Err(BuildError::Refused(refusal)));
     }
+    let to = Destination {
+        root,
+        output: &output,
+        progress,
+        started,
+    };
+    let result = write_site(&site, &to, &mut timings)
+        .map_err(BuildError::Failed)
+        .map(|mut summary| {
+            summary.timings = timings;
+            summary
+        });
+    (report, result)
+}
+
+/// Where and how a valid site is written.
+struct Destination<'a> {
+    /// The site root, holding the theme.
+    root: &'a Path,
+    /// The output folder, replaced as a whole.
+    output: &'a Path,
+    progress: &'a dyn Progress,
+    /// When the build started.
+    started: Instant,
+}
+
+/// Writes a valid site: the theme, every page's route checked, the temporary folder, the data
+/// files, the pages, then the manifest and the swap. The summary's timings are left empty.
+fn write_site(site: &Site, to: &Destination<'_>, timings: &mut Timings) -> Result<BuildSummary> {
+    let theme = timings.time("theme", || Theme::load(to.root))?;
+    // Every page's route is known and checked before anything is written.
+    let (plan, staging) = timings.time("plan", || -> Result<_> {
+        let plan = render::Plan::new(site, &theme)?;
+        let staging = Staging::create(to.output, plan.routes())?;
+        Ok((plan, staging))
+    })?;
+    to.progress.step("export", None);
     let export_options = export::Options {
         shift_jis: site.config.csv.shift_jis,
     };
-    let mut steps = || -> Result<BuildSummary> {
-        let theme = timings.time("theme", || Theme::load(root))?;
-        // Every page's route is known and checked before anything is written.
-        let (plan, staging) = timings.time("plan", || -> Result<_> {
-            let plan = render::Plan::new(&site, &theme)?;
-            let staging = Staging::create(&output, plan.routes())?;
-            Ok((plan, staging))
-        })?;
-        progress.step("export", None);
-        let exported = timings.time("export+write", || {
-            export::export_into(&site, export_options, &staging)
-        })?;
-        let rendered = timings.time("render+write", || {
-            render::render_into(
-                &plan,
-                &site,
-                &theme,
-                &exported.downloads,
-                progress,
-                &staging,
-            )
-        })?;
-        timings.chart_time = rendered.chart_time;
-        progress.step("write", None);
-        let written = timings.time("manifest+swap", || staging.finish())?;
-        let summary = crate::Summary::of(&site);
-        Ok(BuildSummary {
-            pages: rendered.pages,
-            attachments: exported.files,
-            csv_files: exported.csv_files,
-            charts: rendered.charts,
-            projects: summary.projects,
-            actions: summary.actions,
-            files: written.files,
-            output: output.clone(),
-            elapsed: started.elapsed(),
-            timings: Timings::default(),
-        })
-    };
-    let result = steps().map_err(BuildError::Failed).map(|mut summary| {
-        summary.timings = timings;
-        summary
-    });
-    (report, result)
+    let exported = timings.time("export+write", || {
+        export::export_into(site, export_options, &staging)
+    })?;
+    let rendered = timings.time("render+write", || {
+        render::render_into(
+            &plan,
+            site,
+            &theme,
+            &exported.downloads,
+            to.progress,
+            &staging,
+        )
+    })?;
+    timings.chart_time = rendered.chart_time;
+    to.progress.step("write", None);
+    let written = timings.time("manifest+swap", || staging.finish())?;
+    let summary = crate::Summary::of(site);
+    Ok(BuildSummary {
+        pages: rendered.pages,
+        attachments: exported.files,
+        csv_files: exported.csv_files,
+        charts: rendered.charts,
+        projects: summary.projects,
+        actions: summary.actions,
+        files: written.files,
+        output: to.output.to_path_buf(),
+        elapsed: to.started.elapsed(),
+        timings: Timings::default(),
+    })
 }
 
 /// How long each step of a build took, for `kohyo build --timings` (or `KOHYO_TIMINGS=1`).

@@ -18,8 +18,9 @@
 use crate::diagnostics::{Diagnostic, Report, display_number};
 use crate::fiscal_year::FiscalYear;
 use crate::format::{
-    ActionFile, ActivityDef, Cell, IndicatorDef, MoneyUnitInput, MunicipalityFile, PlanNodeDef,
-    ProjectFile, SectionDef, SiteFile, YearCells, YearText, YearValue,
+    ActionFile, ActivityDef, Cell, IndicatorDef, MeasureDef, MoneyUnitInput, MunicipalityFile,
+    PlanNodeDef, ProjectFile, ReviewDef, RoadmapDef, SectionDef, SiteFile, StaffingDef, YearCells,
+    YearText, YearValue,
 };
 use crate::load::{Loaded, LoadedMunicipality, Parsed};
 use crate::model::*;
@@ -595,6 +596,8 @@ impl Context {
     }
 }
 
+/// Validates `municipality.toml` (code, website, plans, grades) and attaches its plan files'
+/// nodes; `None` when there is no file (reported when there is none at all, `has_file` false).
 fn context(
     slug: &str,
     has_file: bool,
@@ -606,13 +609,7 @@ fn context(
     let method = site.method;
     let Some(file) = file else {
         if !has_file {
-            report.push(
-                Diagnostic::error(format!(
-                    "content/{slug}/ has no municipality.toml, so its sheets belong to no municipality"
-                ))
-                .in_file(&format!("content/{slug}"))
-                .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
-            );
+            report_missing_municipality(slug, report);
         }
         return None;
     };
@@ -626,27 +623,10 @@ fn context(
         report,
         method,
     };
-    let code = match f.code.get_ref().parse::<MuniCode>() {
-        Ok(c) => Some(c),
-        Err(e) => {
-            cx.error(Some(f.code.span()), "code", e.to_string())
-                .set_hint("look the code up in 総務省「全国地方公共団体コード」");
-            None
-        }
-    };
-    if let Some(w) = &f.website {
-        if let Err(e) = check_web_url(w) {
-            cx.error(None, "website", format!("website \"{w}\" {e}"))
-                .set_hint("the municipality's own site, e.g. https://www.city.joso.lg.jp/");
-        }
-    }
+    let code = muni_code(&f.code, &mut cx);
+    check_website(f, &mut cx);
     let plans = plans(f, &mut cx);
-    let mut achievement = site.clone();
-    if !f.grades.is_empty() {
-        if let Some(g) = grades(&f.grades, "grades", &mut cx) {
-            achievement.grades = g;
-        }
-    }
+    let achievement = municipality_achievement(f, site, &mut cx);
     // With a bad code the municipality never reaches the model, but its sheets are still checked
     // so that every problem shows in one run; the stand-in code is never output.
     let stand_in = "010006".parse::<MuniCode>().ok()?;
@@ -666,6 +646,55 @@ fn context(
         muni,
         code_ok: code.is_some(),
     })
+}
+
+/// A folder under `content/` without `municipality.toml`: its sheets belong to no municipality.
+fn report_missing_municipality(slug: &str, report: &mut Report) {
+    report.push(
+        Diagnostic::error(format!(
+            "content/{slug}/ has no municipality.toml, so its sheets belong to no municipality"
+        ))
+        .in_file(&format!("content/{slug}"))
+        .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
+    );
+}
+
+/// The 全国地方公共団体コード, whose check digit must be right.
+fn muni_code(code: &Spanned<String>, cx: &mut Ctx) -> Option<MuniCode> {
+    match code.get_ref().parse::<MuniCode>() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            cx.error(Some(code.span()), "code", e.to_string())
+                .set_hint("look the code up in 総務省「全国地方公共団体コード」");
+            None
+        }
+    }
+}
+
+/// The municipality's own site, linked from its pages, must be a safe web address
+/// ([`check_web_url`]).
+fn check_website(f: &MunicipalityFile, cx: &mut Ctx) {
+    if let Some(w) = &f.website {
+        if let Err(e) = check_web_url(w) {
+            cx.error(None, "website", format!("website \"{w}\" {e}"))
+                .set_hint("the municipality's own site, e.g. https://www.city.joso.lg.jp/");
+        }
+    }
+}
+
+/// The site's 達成率 settings, with the municipality's own 達成状況 grades when it has valid ones.
+fn municipality_achievement(
+    f: &MunicipalityFile,
+    site: &AchievementConfig,
+    cx: &mut Ctx,
+) -> AchievementConfig {
+    let mut achievement = site.clone();
+    if !f.grades.is_empty() {
+        if let Some(g) = grades(&f.grades, "grades", cx) {
+            achievement.grades = g;
+        }
+    }
+    achievement
 }
 
 fn plans(f: &MunicipalityFile, cx: &mut Ctx) -> Vec<Plan> {
@@ -756,6 +785,8 @@ fn resolve_plan<'m>(
     }
 }
 
+/// A plan file's node tree, validated, waiting to be attached to its plan (under its parent,
+/// when it names one).
 struct PendingNode {
     plan: String,
     parent: Option<Spanned<String>>,
@@ -766,46 +797,66 @@ struct PendingNode {
     roadmap_refs: Vec<Spanned<String>>,
 }
 
+/// Validates a municipality's plan files and attaches their nodes to its plans: each file's
+/// node tree against the plan it names, node codes unique across the municipality, each
+/// top node under its parent, and roadmap rows naming nodes of their plan.
 fn attach_plan_nodes(
     muni: &mut Municipality,
     files: &[&Parsed<PlanNodeDef>],
     method: Method,
     report: &mut Report,
 ) {
-    let mut pending = Vec::new();
-    for p in files {
-        let mut cx = Ctx {
-            file: &p.file,
-            report,
-            method,
-        };
-        let plan = match resolve_plan(muni, &p.value.plan, &mut cx) {
-            Some(plan) => plan.id.clone(),
-            None => {
-                if p.value.plan.is_none() {
-                    cx.error(Some(p.value.code.span()), "plan", "this node names no plan")
-                        .set_hint("add plan = \"…\" (the municipality has several plans, or none)");
-                }
-                continue;
-            }
-        };
-        let mut roadmap_refs = Vec::new();
-        collect_roadmap_refs(&p.value, &mut roadmap_refs);
-        let mut node = plan_node(&p.value, &mut cx, true);
-        node.sections.extend(p.body_sections.iter().cloned());
-        pending.push(PendingNode {
-            plan,
-            parent: p.value.parent.clone(),
-            node,
-            file: p.file.clone(),
-            span: p.value.code.span(),
-            roadmap_refs,
-        });
-    }
-    // Codes are unique within a plan.
-    // Codes are unique across all plans of a municipality: a node's page is /{muni}/plan/{code}/.
+    let mut pending: Vec<PendingNode> = files
+        .iter()
+        .filter_map(|p| pending_node(muni, p, method, report))
+        .collect();
+    check_unique_node_codes(&pending, report);
+    let refs = take_roadmap_refs(&mut pending);
+    let unattached = attach(muni, pending);
+    report_unknown_parents(unattached, report);
+    check_roadmap_refs(muni, refs, report);
+}
+
+/// One plan file's node tree validated, with the plan it belongs to; `None` when it names no
+/// plan of the municipality (reported).
+fn pending_node(
+    muni: &Municipality,
+    p: &Parsed<PlanNodeDef>,
+    method: Method,
+    report: &mut Report,
+) -> Option<PendingNode> {
+    let mut cx = Ctx {
+        file: &p.file,
+        report,
+        method,
+    };
+    let Some(plan) = resolve_plan(muni, &p.value.plan, &mut cx) else {
+        if p.value.plan.is_none() {
+            cx.error(Some(p.value.code.span()), "plan", "this node names no plan")
+                .set_hint("add plan = \"…\" (the municipality has several plans, or none)");
+        }
+        return None;
+    };
+    let plan = plan.id.clone();
+    let mut roadmap_refs = Vec::new();
+    collect_roadmap_refs(&p.value, &mut roadmap_refs);
+    let mut node = plan_node(&p.value, &mut cx, true);
+    node.sections.extend(p.body_sections.iter().cloned());
+    Some(PendingNode {
+        plan,
+        parent: p.value.parent.clone(),
+        node,
+        file: p.file.clone(),
+        span: p.value.code.span(),
+        roadmap_refs,
+    })
+}
+
+/// Codes are unique across all plans of a municipality: a node's page is /{muni}/plan/{code}/.
+/// Each code defined again is reported at the top node of the file defining it again.
+fn check_unique_node_codes(pending: &[PendingNode], report: &mut Report) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for pn in &pending {
+    for pn in pending {
         let mut codes = Vec::new();
         collect_codes(&pn.node, &mut codes);
         for c in codes {
@@ -822,7 +873,15 @@ fn attach_plan_nodes(
             }
         }
     }
-    let refs: Vec<(String, String, Spanned<String>)> = pending
+}
+
+/// A roadmap row's `node`, with the plan and file of the row: checked once every node is
+/// attached.
+type RoadmapRef = (String, String, Spanned<String>);
+
+/// Takes the roadmap rows' `node` references out of the pending nodes, in file order.
+fn take_roadmap_refs(pending: &mut [PendingNode]) -> Vec<RoadmapRef> {
+    pending
         .iter_mut()
         .flat_map(|pn| {
             let (plan, file) = (pn.plan.clone(), pn.file.clone());
@@ -830,8 +889,12 @@ fn attach_plan_nodes(
                 .into_iter()
                 .map(move |r| (plan.clone(), file.clone(), r))
         })
-        .collect();
-    // Attach roots first, then children whose parent is already in the tree, until none move.
+        .collect()
+}
+
+/// Attaches the pending nodes to their plans in code order: roots first, then children whose
+/// parent is already in the tree, until none move. What is left has a parent in no tree.
+fn attach(muni: &mut Municipality, mut pending: Vec<PendingNode>) -> Vec<PendingNode> {
     pending.sort_by_key(|p| natural_key(&p.node.code));
     loop {
         let before = pending.len();
@@ -850,10 +913,14 @@ fn attach_plan_nodes(
         }
         pending = rest;
         if pending.is_empty() || pending.len() == before {
-            break;
+            return pending;
         }
     }
-    for pn in pending {
+}
+
+/// Reports each node left unattached: its parent is no node of its plan.
+fn report_unknown_parents(unattached: Vec<PendingNode>, report: &mut Report) {
+    for pn in unattached {
         let Some(parent) = pn.parent.as_ref() else {
             continue;
         };
@@ -869,14 +936,10 @@ fn attach_plan_nodes(
             .hint("parent names the code of another node of the same plan"),
         );
     }
-    check_roadmap_refs(muni, refs, report);
 }
 
-fn check_roadmap_refs(
-    muni: &Municipality,
-    refs: Vec<(String, String, Spanned<String>)>,
-    report: &mut Report,
-) {
+/// Reports each roadmap row whose `node` is not a node of the row's plan.
+fn check_roadmap_refs(muni: &Municipality, refs: Vec<RoadmapRef>, report: &mut Report) {
     for (plan, file, r) in refs {
         let known = muni
             .plan(&plan)
@@ -944,6 +1007,9 @@ fn find_mut<'a>(nodes: &'a mut [PlanNode], code: &str) -> Option<&'a mut PlanNod
     None
 }
 
+/// Validates a plan node (施策) and, below it, its children: its code, that a child names no
+/// plan or parent of its own (`top` is false for a child), its SDGs goals, its indicators and
+/// its roadmap (工程表) rows' years.
 fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
     let code = d.code.get_ref();
     if let Err(e) = check_code(code) {
@@ -954,69 +1020,16 @@ fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
         );
     }
     if !top {
-        for (f, v) in [("plan", &d.plan), ("parent", &d.parent)] {
-            if let Some(v) = v {
-                cx.error(
-                    Some(v.span()),
-                    f,
-                    format!("a child node inherits {f} from its parent"),
-                )
-                .set_hint(&format!("remove {f} here"));
-            }
-        }
+        check_child_inherits(d, cx);
     }
-    let mut sdgs = Vec::new();
-    let sdgs_span = d.sdgs.as_ref().map(|s| s.span());
-    for g in d
-        .sdgs
-        .as_ref()
-        .map(|s| s.get_ref().as_slice())
-        .unwrap_or(&[])
-    {
-        match u8::try_from(*g) {
-            Ok(g @ 1..=17) if !sdgs.contains(&g) => sdgs.push(g),
-            Ok(g @ 1..=17) => {
-                cx.error(
-                    sdgs_span.clone(),
-                    "sdgs",
-                    format!("SDGs goal {g} is listed twice"),
-                );
-            }
-            _ => {
-                cx.error(
-                    sdgs_span.clone(),
-                    "sdgs",
-                    format!("{g} is not an SDGs goal (1–17)"),
-                );
-            }
-        }
-    }
+    let sdgs = sdgs(d, cx);
     check_indicator_ids(d.indicators.iter(), cx);
-    let indicators = d
-        .indicators
-        .iter()
-        .enumerate()
-        .filter_map(|(i, ind)| indicator(ind, &format!("indicators[{i}]"), cx))
-        .collect();
+    let indicators = indicators(&d.indicators, "indicators", cx);
     let roadmap = d
         .roadmap
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let mut years = YearMap::new();
-            for (k, t) in &r.years {
-                if let Some(y) = cx.year_key(k, &format!("roadmap[{i}].years")) {
-                    years.insert(y, *t);
-                }
-            }
-            RoadmapRow {
-                name: r.name.clone(),
-                node: r.node.as_ref().map(|n| n.get_ref().clone()),
-                project: r.project.clone(),
-                leading: r.leading,
-                years,
-            }
-        })
+        .map(|(i, r)| roadmap_row(r, &format!("roadmap[{i}].years"), cx))
         .collect();
     PlanNode {
         code: code.clone(),
@@ -1027,6 +1040,65 @@ fn plan_node(d: &PlanNodeDef, cx: &mut Ctx, top: bool) -> PlanNode {
         indicators,
         roadmap,
         children: d.children.iter().map(|c| plan_node(c, cx, false)).collect(),
+    }
+}
+
+/// A child node takes its plan and parent from the node it is written in, and names neither.
+fn check_child_inherits(d: &PlanNodeDef, cx: &mut Ctx) {
+    for (f, v) in [("plan", &d.plan), ("parent", &d.parent)] {
+        if let Some(v) = v {
+            cx.error(
+                Some(v.span()),
+                f,
+                format!("a child node inherits {f} from its parent"),
+            )
+            .set_hint(&format!("remove {f} here"));
+        }
+    }
+}
+
+/// A node's SDGs goals: each of 1–17, once, in the order given.
+fn sdgs(d: &PlanNodeDef, cx: &mut Ctx) -> Vec<u8> {
+    let mut sdgs = Vec::new();
+    let Some(listed) = &d.sdgs else {
+        return sdgs;
+    };
+    for g in listed.get_ref() {
+        match u8::try_from(*g) {
+            Ok(g @ 1..=17) if !sdgs.contains(&g) => sdgs.push(g),
+            Ok(g @ 1..=17) => {
+                cx.error(
+                    Some(listed.span()),
+                    "sdgs",
+                    format!("SDGs goal {g} is listed twice"),
+                );
+            }
+            _ => {
+                cx.error(
+                    Some(listed.span()),
+                    "sdgs",
+                    format!("{g} is not an SDGs goal (1–17)"),
+                );
+            }
+        }
+    }
+    sdgs
+}
+
+/// A roadmap (工程表) row, its years' keys read as fiscal years (`field` is the row's years).
+fn roadmap_row(r: &RoadmapDef, field: &str, cx: &mut Ctx) -> RoadmapRow {
+    let mut years = YearMap::new();
+    for (k, t) in &r.years {
+        if let Some(y) = cx.year_key(k, field) {
+            years.insert(y, *t);
+        }
+    }
+    RoadmapRow {
+        name: r.name.clone(),
+        node: r.node.as_ref().map(|n| n.get_ref().clone()),
+        project: r.project.clone(),
+        leading: r.leading,
+        years,
     }
 }
 
@@ -1074,78 +1146,159 @@ fn year_value(v: &YearValue, field: &str, cx: &mut Ctx) -> YearEntry {
     }
 }
 
+/// A list of indicators, each validated ([`indicator`]) as `{field}[i]`; those without a
+/// direction are left out.
+fn indicators(defs: &[Spanned<IndicatorDef>], field: &str, cx: &mut Ctx) -> Vec<Indicator> {
+    defs.iter()
+        .enumerate()
+        .filter_map(|(i, d)| indicator(d, &format!("{field}[{i}]"), cx))
+        .collect()
+}
+
+/// Validates one indicator (指標) at `field`: its yearly values, a name, a direction, a unit for
+/// numbers, its tolerance, a numeric baseline where 達成率 is measured from it, and numbers
+/// written as words (a warning). `None` when it has no direction (its 達成率 cannot be computed).
 fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Indicator> {
-    let d = s.get_ref();
-    let span = s.span();
-    let targets = year_cells(&d.targets, &format!("{field}.targets"), cx);
-    let actuals = year_cells(&d.actuals, &format!("{field}.actuals"), cx);
-    let baseline = d
-        .baseline
-        .as_ref()
-        .map(|b| year_value(b, &format!("{field}.baseline"), cx));
-    let final_target = d
-        .final_target
-        .as_ref()
-        .map(|b| year_value(b, &format!("{field}.final_target"), cx));
-    if d.name.trim().is_empty() {
-        cx.error(
-            Some(span.clone()),
-            &format!("{field}.name"),
-            "an indicator needs a name",
-        );
+    let at = IndicatorAt {
+        def: s.get_ref(),
+        span: s.span(),
+        field,
+    };
+    let values = at.values(cx);
+    at.check_name(cx);
+    let direction = at.direction(cx);
+    let ind = at.model(values, direction.unwrap_or(Direction::Up));
+    at.check_unit(&ind, cx);
+    at.check_tolerance(cx);
+    at.check_progress_baseline(&ind, direction, cx);
+    at.warn_numberish(cx);
+    direction.map(|_| ind)
+}
+
+/// An indicator's definition with where it stands: its span, and its field (`outcomes[0]` …).
+struct IndicatorAt<'a> {
+    def: &'a IndicatorDef,
+    span: Range<usize>,
+    field: &'a str,
+}
+
+/// An indicator's values by fiscal year, validated.
+struct IndicatorValues {
+    targets: YearMap<Entry>,
+    actuals: YearMap<Entry>,
+    baseline: Option<YearEntry>,
+    final_target: Option<YearEntry>,
+}
+
+impl IndicatorAt<'_> {
+    /// The field `what` of this indicator (`outcomes[0].unit`).
+    fn field(&self, what: &str) -> String {
+        format!("{}.{what}", self.field)
     }
-    let direction = match &d.direction {
-        Some(dir) => Some(*dir.get_ref()),
-        None => {
-            cx.error(
-                Some(span.clone()),
-                &format!("{field}.direction"),
-                format!("indicator \"{}\" has no direction", d.name),
-            )
-            .set_hint("add direction = \"増加\" (more is better), \"減少\" (fewer is better) or \"維持\" (keep the level)");
-            None
+
+    /// Reports an error about field `what` of this indicator, at the indicator.
+    fn error<'c>(
+        &self,
+        what: &str,
+        message: impl Into<String>,
+        cx: &'c mut Ctx,
+    ) -> &'c mut Diagnostic {
+        cx.error(Some(self.span.clone()), &self.field(what), message)
+    }
+
+    /// 目標値 and 実績値 by fiscal year, 基準値 and 最終目標値 with their years.
+    fn values(&self, cx: &mut Ctx) -> IndicatorValues {
+        let d = self.def;
+        let targets = year_cells(&d.targets, &self.field("targets"), cx);
+        let actuals = year_cells(&d.actuals, &self.field("actuals"), cx);
+        let baseline = d
+            .baseline
+            .as_ref()
+            .map(|b| year_value(b, &self.field("baseline"), cx));
+        let final_target = d
+            .final_target
+            .as_ref()
+            .map(|b| year_value(b, &self.field("final_target"), cx));
+        IndicatorValues {
+            targets,
+            actuals,
+            baseline,
+            final_target,
         }
-    };
-    let mut ind = Indicator {
-        id: d.id.clone().unwrap_or_else(|| d.name.clone()),
-        name: d.name.clone(),
-        unit: d.unit.clone().filter(|u| !u.trim().is_empty()),
-        kind: d.kind,
-        direction: direction.unwrap_or(Direction::Up),
-        baseline,
-        targets,
-        actuals,
-        final_target,
-        method: d.method,
-        tolerance_percent: d.tolerance_percent,
-        note: d.note.clone(),
-    };
-    if ind.unit.is_none() && ind.has_number() {
-        cx.error(
-            Some(span.clone()),
-            &format!("{field}.unit"),
-            format!("indicator \"{}\" has numeric values but no unit", d.name),
-        )
-        .set_hint(
-            "add unit = \"人\", \"件\", \"%\", \"千円\" …; a number without a unit cannot be read",
-        );
     }
-    if let Some(t) = d.tolerance_percent {
-        if !(0.0..=100.0).contains(&t) {
-            cx.error(
-                Some(span.clone()),
-                &format!("{field}.tolerance_percent"),
-                "must be between 0 and 100",
+
+    /// The model's indicator: joined across years by its id (the name unless given), trimmed.
+    fn model(&self, values: IndicatorValues, direction: Direction) -> Indicator {
+        let d = self.def;
+        Indicator {
+            id: d.id.as_ref().unwrap_or(&d.name).trim().to_string(),
+            name: d.name.clone(),
+            unit: d.unit.clone().filter(|u| !u.trim().is_empty()),
+            kind: d.kind,
+            direction,
+            baseline: values.baseline,
+            targets: values.targets,
+            actuals: values.actuals,
+            final_target: values.final_target,
+            method: d.method,
+            tolerance_percent: d.tolerance_percent,
+            note: d.note.clone(),
+        }
+    }
+
+    /// An indicator needs a name.
+    fn check_name(&self, cx: &mut Ctx) {
+        if self.def.name.trim().is_empty() {
+            self.error("name", "an indicator needs a name", cx);
+        }
+    }
+
+    /// 増加, 減少 or 維持: which way is better, without which there is no 達成率.
+    fn direction(&self, cx: &mut Ctx) -> Option<Direction> {
+        let Some(dir) = &self.def.direction else {
+            self.error("direction", format!("indicator \"{}\" has no direction", self.def.name), cx)
+                .set_hint("add direction = \"増加\" (more is better), \"減少\" (fewer is better) or \"維持\" (keep the level)");
+            return None;
+        };
+        Some(*dir.get_ref())
+    }
+
+    /// A number needs a unit to be read.
+    fn check_unit(&self, ind: &Indicator, cx: &mut Ctx) {
+        if ind.unit.is_none() && ind.has_number() {
+            self.error(
+                "unit",
+                format!("indicator \"{}\" has numeric values but no unit", self.def.name),
+                cx,
+            )
+            .set_hint(
+                "add unit = \"人\", \"件\", \"%\", \"千円\" …; a number without a unit cannot be read",
             );
         }
     }
-    let method = d.method.unwrap_or(cx.method);
-    let numeric_baseline = ind
-        .baseline
-        .as_ref()
-        .and_then(|b| b.value.number())
-        .is_some();
-    if direction == Some(Direction::Down) && method == Method::Progress && !numeric_baseline {
+
+    /// The band of a 維持 indicator is a percentage.
+    fn check_tolerance(&self, cx: &mut Ctx) {
+        if let Some(t) = self.def.tolerance_percent {
+            if !(0.0..=100.0).contains(&t) {
+                self.error("tolerance_percent", "must be between 0 and 100", cx);
+            }
+        }
+    }
+
+    /// A 減少 indicator whose 達成率 is measured from the baseline ("progress", its own method or
+    /// the site's) needs a numeric baseline.
+    fn check_progress_baseline(&self, ind: &Indicator, direction: Option<Direction>, cx: &mut Ctx) {
+        let d = self.def;
+        let method = d.method.unwrap_or(cx.method);
+        let numeric_baseline = ind
+            .baseline
+            .as_ref()
+            .and_then(|b| b.value.number())
+            .is_some();
+        if direction != Some(Direction::Down) || method != Method::Progress || numeric_baseline {
+            return;
+        }
         let (msg, from) = if d.method.is_some() {
             ("this indicator's method", "method = \"ratio\" here")
         } else {
@@ -1154,25 +1307,28 @@ fn indicator(s: &Spanned<IndicatorDef>, field: &str, cx: &mut Ctx) -> Option<Ind
                 "method = \"ratio\" on the indicator",
             )
         };
-        cx.error(
-            Some(span.clone()),
-            &format!("{field}.method"),
+        self.error(
+            "method",
             format!("{msg} is \"progress\", measured from the baseline, but \"{}\" has no numeric baseline", d.name),
+            cx,
         )
         .set_hint(&format!("add baseline = {{ value = …, year = … }}, or set {from}"));
     }
-    for (what, cells) in [("targets", &d.targets), ("actuals", &d.actuals)] {
-        for (k, c) in cells {
-            warn_numberish(c, k.span(), &format!("{field}.{what}"), cx);
+
+    /// Numbers written as words in any of the indicator's values ([`warn_numberish`]).
+    fn warn_numberish(&self, cx: &mut Ctx) {
+        let d = self.def;
+        for (what, cells) in [("targets", &d.targets), ("actuals", &d.actuals)] {
+            for (k, c) in cells {
+                warn_numberish(c, k.span(), &self.field(what), cx);
+            }
+        }
+        for (what, v) in [("baseline", &d.baseline), ("final_target", &d.final_target)] {
+            if let Some(v) = v {
+                warn_numberish(&v.value, self.span.clone(), &self.field(what), cx);
+            }
         }
     }
-    for (what, v) in [("baseline", &d.baseline), ("final_target", &d.final_target)] {
-        if let Some(v) = v {
-            warn_numberish(&v.value, span.clone(), &format!("{field}.{what}"), cx);
-        }
-    }
-    ind.id = ind.id.trim().to_string();
-    direction.map(|_| ind)
 }
 
 /// Indicators are joined across years by id (the name unless given) within their activity (or
@@ -1399,6 +1555,9 @@ fn owners(defs: &[crate::format::OwnerDef], cx: &mut Ctx, span: Range<usize>) ->
     out
 }
 
+/// Validates a project sheet (事務事業評価) on its own against its municipality: its fiscal year
+/// and code, the plan it serves, its period, activities, outcomes, cost, owners and date.
+/// `None` when its fiscal year is unusable (the problems are in the report).
 fn project(
     muni: &Municipality,
     folder: u16,
@@ -1419,13 +1578,7 @@ fn project(
     };
     let year = sheet_year(&f.fiscal_year, folder, &mut cx);
     let code = f.code.get_ref().clone();
-    if let Err(e) = check_code(&code) {
-        cx.error(
-            Some(f.code.span()),
-            "code",
-            format!("project code \"{code}\" {e}"),
-        );
-    }
+    check_project_code(&f.code, &mut cx);
     let plan = plan_ref(
         muni,
         &f.plan,
@@ -1434,6 +1587,59 @@ fn project(
         f.fiscal_year.span(),
         &mut cx,
     );
+    let (start_year, end_year) = project_period(f, &mut cx);
+    let unit = money_unit(f.money_unit);
+    let activities = f
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| activity(a, &format!("activities[{i}]"), unit, &mut cx))
+        .collect();
+    let outcomes = indicators(&f.outcomes, "outcomes", &mut cx);
+    for a in &f.activities {
+        check_indicator_ids(a.indicators.iter(), &mut cx);
+    }
+    check_indicator_ids(f.outcomes.iter(), &mut cx);
+    let cost = f.cost.as_ref().map(|c| cost(c, unit, &mut cx));
+    let owners = owners(&f.owners, &mut cx, f.code.span());
+    let created = f.created.as_ref().and_then(|d| date(d, "created", &mut cx));
+    Some(Project {
+        fiscal_year: year?,
+        code,
+        sheet_no: f.sheet_no.clone(),
+        name: f.name.clone(),
+        form: f.form.clone(),
+        created,
+        owners,
+        plan,
+        start_year,
+        end_year,
+        legal_basis: f.legal_basis.clone(),
+        money_unit: unit,
+        sections: sheet_sections(&f.sections, body_sections),
+        activities,
+        outcomes,
+        cost,
+        staffing: f.staffing.as_ref().map(staffing),
+        review: f.review.as_ref().map(review),
+        source: file.clone(),
+    })
+}
+
+/// A project's code becomes part of its pages' paths: it must be safe there ([`check_code`]).
+fn check_project_code(code: &Spanned<String>, cx: &mut Ctx) {
+    if let Err(e) = check_code(code.get_ref()) {
+        cx.error(
+            Some(code.span()),
+            "code",
+            format!("project code \"{}\" {e}", code.get_ref()),
+        );
+    }
+}
+
+/// A project's 事業期間: its start year and its end year (a year, or なし/無し/未定 for an
+/// ongoing project), the end not before the start.
+fn project_period(f: &ProjectFile, cx: &mut Ctx) -> (Option<FiscalYear>, Option<EndYear>) {
     let start_year = f.start_year.as_ref().and_then(|y| cx.year(y, "start_year"));
     let end_year = f.end_year.as_ref().and_then(|y| {
         if matches!(y.get_ref().0.trim(), "なし" | "無し" | "未定") {
@@ -1451,86 +1657,55 @@ fn project(
             );
         }
     }
-    let unit = money_unit(f.money_unit);
-    let activities = f
-        .activities
-        .iter()
-        .enumerate()
-        .map(|(i, a)| activity(a, &format!("activities[{i}]"), unit, &mut cx))
-        .collect();
-    let outcomes = f
-        .outcomes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| indicator(o, &format!("outcomes[{i}]"), &mut cx))
-        .collect();
-    for a in &f.activities {
-        check_indicator_ids(a.indicators.iter(), &mut cx);
-    }
-    check_indicator_ids(f.outcomes.iter(), &mut cx);
-    let cost = f.cost.as_ref().map(|c| cost(c, unit, &mut cx));
-    let staffing = f.staffing.as_ref().map(|s| Staffing {
-        full_time: s
-            .full_time
-            .as_ref()
-            .map(|c| c.value.clone())
-            .unwrap_or(Value::NotReported),
-        part_time: s
-            .part_time
-            .as_ref()
-            .map(|c| c.value.clone())
-            .unwrap_or(Value::NotReported),
+    (start_year, end_year)
+}
+
+/// A sheet's sections: those of its TOML, then those of its Markdown body.
+fn sheet_sections(defs: &[SectionDef], body: &[Section]) -> Vec<Section> {
+    let mut secs = sections(defs);
+    secs.extend(body.iter().cloned());
+    secs
+}
+
+/// The value of a cell that may be left out (left out: 未記入).
+fn cell_value(c: Option<&Cell>) -> Value {
+    c.map(|c| c.value.clone()).unwrap_or(Value::NotReported)
+}
+
+/// Text that says something: `None` for a blank one.
+fn non_blank(t: &Option<String>) -> Option<String> {
+    t.clone().filter(|t| !t.trim().is_empty())
+}
+
+/// 人員 and 業務分析 as the sheet gives them (nothing here can be wrong).
+fn staffing(s: &StaffingDef) -> Staffing {
+    Staffing {
+        full_time: cell_value(s.full_time.as_ref()),
+        part_time: cell_value(s.part_time.as_ref()),
         tasks: s
             .tasks
             .iter()
             .map(|t| Task {
                 name: t.name.clone(),
-                share_percent: t
-                    .share_percent
-                    .as_ref()
-                    .map(|c| c.value.clone())
-                    .unwrap_or(Value::NotReported),
+                share_percent: cell_value(t.share_percent.as_ref()),
                 routine: t.routine,
                 difficulty: t.difficulty.clone(),
             })
             .collect(),
-    });
-    let review = f.review.as_ref().map(|r| {
-        let mut flags = r.room_for_improvement.clone();
-        flags.sort();
-        flags.dedup();
-        Review {
-            reflection: r.reflection.clone().filter(|t| !t.trim().is_empty()),
-            room_for_improvement: flags,
-            direction: r.direction,
-            direction_text: r.direction_text.clone().filter(|t| !t.trim().is_empty()),
-        }
-    });
-    let owners = owners(&f.owners, &mut cx, f.code.span());
-    let created = f.created.as_ref().and_then(|d| date(d, "created", &mut cx));
-    let mut secs = sections(&f.sections);
-    secs.extend(body_sections.iter().cloned());
-    Some(Project {
-        fiscal_year: year?,
-        code,
-        sheet_no: f.sheet_no.clone(),
-        name: f.name.clone(),
-        form: f.form.clone(),
-        created,
-        owners,
-        plan,
-        start_year,
-        end_year,
-        legal_basis: f.legal_basis.clone(),
-        money_unit: unit,
-        sections: secs,
-        activities,
-        outcomes,
-        cost,
-        staffing,
-        review,
-        source: file.clone(),
-    })
+    }
+}
+
+/// 点検・改善: blank texts as none, each 改善の余地 box once, in form order.
+fn review(r: &ReviewDef) -> Review {
+    let mut flags = r.room_for_improvement.clone();
+    flags.sort();
+    flags.dedup();
+    Review {
+        reflection: non_blank(&r.reflection),
+        room_for_improvement: flags,
+        direction: r.direction,
+        direction_text: non_blank(&r.direction_text),
+    }
 }
 
 fn activity(a: &ActivityDef, field: &str, unit: MoneyUnit, cx: &mut Ctx) -> Activity {
@@ -1558,12 +1733,7 @@ fn activity(a: &ActivityDef, field: &str, unit: MoneyUnit, cx: &mut Ctx) -> Acti
             &format!("{field}.settlement"),
             cx,
         ),
-        indicators: a
-            .indicators
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| indicator(d, &format!("{field}.indicators[{i}]"), cx))
-            .collect(),
+        indicators: indicators(&a.indicators, &format!("{field}.indicators"), cx),
     }
 }
 
@@ -1619,6 +1789,9 @@ fn duplicate_project(p: &Project, first: &Project) -> Diagnostic {
     .hint("each project has one sheet per fiscal year; codes stay the same across years")
 }
 
+/// Validates an action item report (アクション項目) on its own against its municipality: its
+/// fiscal year and 項目番号, the plan it serves, its goal (KPI), its measures' schedules and its
+/// owners. `None` when its fiscal year or 項目番号 is unusable (the problems are in the report).
 fn action(
     muni: &Municipality,
     folder: u16,
@@ -1638,16 +1811,7 @@ fn action(
         method,
     };
     let year = sheet_year(&f.fiscal_year, folder, &mut cx);
-    let number = f.number.get_ref().clone();
-    let key = ActionKey::parse(&number);
-    if key.is_none() {
-        cx.error(
-            Some(f.number.span()),
-            "number",
-            format!("項目番号 \"{number}\" has no number kohyo can sort by"),
-        )
-        .set_hint("write it as printed: \"1-(1)\", \"3-⑤\", \"2-1\"");
-    }
+    let key = action_key(&f.number, &mut cx);
     let plan = plan_ref(
         muni,
         &f.plan,
@@ -1667,61 +1831,99 @@ fn action(
             .as_ref()
             .and_then(|k| indicator(k, "goal.kpi", &mut cx)),
     });
-    let mut measures = Vec::new();
-    for (i, m) in f.measures.iter().enumerate() {
-        let mut schedule = YearMap::new();
-        for (k, v) in &m.schedule {
-            let field = format!("measures[{i}].schedule");
-            if let Some(y) = cx.year_key(k, &field) {
-                if let Some((s, e)) = period {
-                    if y < s || y > e {
-                        cx.error(
-                            Some(k.span()),
-                            &field,
-                            format!(
-                                "{} is outside the plan period ({}〜{})",
-                                y.long_label(),
-                                s.wareki(),
-                                e.wareki()
-                            ),
-                        );
-                    }
-                }
-                if v.trim().is_empty() {
-                    cx.error(
-                        Some(k.span()),
-                        &field,
-                        "a scheduled year needs a word (検討/導入/実施 …)",
-                    )
-                    .set_hint("leave years without work out of the schedule");
-                }
-                schedule.insert(y, v.trim().to_string());
-            }
-        }
-        measures.push(Measure {
-            title: m.title.clone(),
-            schedule,
-            progress: m.progress,
-            work: m.work.clone().filter(|t| !t.trim().is_empty()),
-            improvement: m.improvement.clone().filter(|t| !t.trim().is_empty()),
-        });
-    }
+    let measures = f
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| measure(m, &format!("measures[{i}]"), period, &mut cx))
+        .collect();
     let owners = owners(&f.owners, &mut cx, f.number.span());
-    let mut secs = sections(&f.sections);
-    secs.extend(body_sections.iter().cloned());
     Some(Action {
         fiscal_year: year?,
-        number,
+        number: f.number.get_ref().clone(),
         key: key?,
         title: f.title.clone(),
         plan,
         owners,
-        sections: secs,
+        sections: sheet_sections(&f.sections, body_sections),
         goal,
         measures,
-        evaluation: f.evaluation.clone().filter(|t| !t.trim().is_empty()),
+        evaluation: non_blank(&f.evaluation),
         source: file.clone(),
     })
+}
+
+/// The sort key of a report's 項目番号, which must have one.
+fn action_key(number: &Spanned<String>, cx: &mut Ctx) -> Option<ActionKey> {
+    let key = ActionKey::parse(number.get_ref());
+    if key.is_none() {
+        cx.error(
+            Some(number.span()),
+            "number",
+            format!(
+                "項目番号 \"{}\" has no number kohyo can sort by",
+                number.get_ref()
+            ),
+        )
+        .set_hint("write it as printed: \"1-(1)\", \"3-⑤\", \"2-1\"");
+    }
+    key
+}
+
+/// One measure (取組) of an action report, its schedule checked ([`schedule`]).
+fn measure(
+    m: &MeasureDef,
+    field: &str,
+    period: Option<(FiscalYear, FiscalYear)>,
+    cx: &mut Ctx,
+) -> Measure {
+    Measure {
+        title: m.title.clone(),
+        schedule: schedule(m, &format!("{field}.schedule"), period, cx),
+        progress: m.progress,
+        work: non_blank(&m.work),
+        improvement: non_blank(&m.improvement),
+    }
+}
+
+/// A measure's schedule (年次計画): fiscal years inside the plan period (when the report's plan
+/// has one), each with a word for the work planned.
+fn schedule(
+    m: &MeasureDef,
+    field: &str,
+    period: Option<(FiscalYear, FiscalYear)>,
+    cx: &mut Ctx,
+) -> YearMap<String> {
+    let mut schedule = YearMap::new();
+    for (k, v) in &m.schedule {
+        let Some(y) = cx.year_key(k, field) else {
+            continue;
+        };
+        if let Some((s, e)) = period {
+            if y < s || y > e {
+                cx.error(
+                    Some(k.span()),
+                    field,
+                    format!(
+                        "{} is outside the plan period ({}〜{})",
+                        y.long_label(),
+                        s.wareki(),
+                        e.wareki()
+                    ),
+                );
+            }
+        }
+        if v.trim().is_empty() {
+            cx.error(
+                Some(k.span()),
+                field,
+                "a scheduled year needs a word (検討/導入/実施 …)",
+            )
+            .set_hint("leave years without work out of the schedule");
+        }
+        schedule.insert(y, v.trim().to_string());
+    }
+    schedule
 }
 
 /// The problem of action report `a` when `first` holds its 項目番号 in its fiscal year already.

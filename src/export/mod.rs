@@ -657,10 +657,51 @@ impl<'a> MuniExport<'a> {
         self.add_csv(at, make)
     }
 
-    /// README.txt, datapackage.json, the zip and SHA256SUMS.
+    /// The data package of the municipality's CSV files: README.txt, datapackage.json and the
+    /// Table Schema files, one zip of them with every CSV file, and SHA256SUMS of all the files.
     fn package(&mut self) -> Result<(), ExportError> {
-        let (site, m) = (self.site, self.m);
-        let muni_page = |text: &str| links([routes::muni(m)], text);
+        let readme = self.readme();
+        let package = self.descriptor();
+        let schemas = self.schema_files();
+        let zip_name = format!("{}-csv.zip", self.m.slug);
+        let zip = self.zip(&zip_name, &readme, &package, &schemas)?;
+        self.add_file(
+            &zip_name,
+            &zip,
+            "ZIP形式",
+            &self.muni_page("CSVファイル一式"),
+        )?;
+        self.add_file(
+            "datapackage.json",
+            &package,
+            "JSON形式",
+            &self.muni_page("データパッケージの定義"),
+        )?;
+        for (path, bytes) in &schemas {
+            self.add_file(path, bytes, "JSON形式", &[])?;
+        }
+        self.add_file(
+            "README.txt",
+            &readme,
+            "テキスト形式",
+            &self.muni_page("CSVファイルの説明"),
+        )?;
+        let sums = archive::sha256sums_of(std::mem::take(&mut self.files));
+        self.add_file(
+            "SHA256SUMS",
+            &sums,
+            "テキスト形式",
+            &self.muni_page("SHA-256チェックサム"),
+        )
+    }
+
+    /// The municipality's page, linking a file of the package with `text`.
+    fn muni_page(&self, text: &str) -> Links {
+        links([routes::muni(self.m)], text)
+    }
+
+    /// README.txt: the package's files and what each kind of CSV file holds.
+    fn readme(&self) -> Vec<u8> {
         let listed: Vec<readme::Listed> = self
             .resources
             .iter()
@@ -670,13 +711,17 @@ impl<'a> MuniExport<'a> {
             })
             .collect();
         let kinds: Vec<readme::FileKind> = self.kinds.values().cloned().collect();
-        let readme = readme::bytes(&readme::text(
-            site,
-            m,
+        readme::bytes(&readme::text(
+            self.site,
+            self.m,
             &listed,
             &kinds,
             self.options.shift_jis,
-        ));
+        ))
+    }
+
+    /// datapackage.json: the package's descriptor, listing every CSV file.
+    fn descriptor(&self) -> Vec<u8> {
         let resources: Vec<datapackage::Resource<'_>> = self
             .resources
             .iter()
@@ -688,51 +733,38 @@ impl<'a> MuniExport<'a> {
                 sha256: &r.sha256,
             })
             .collect();
-        let package = datapackage::descriptor(m, &site.config.title, &resources);
-        let schemas: Vec<(String, Vec<u8>)> = self
-            .schemas
+        datapackage::descriptor(self.m, &self.site.config.title, &resources)
+    }
+
+    /// The Table Schema files by path.
+    fn schema_files(&self) -> Vec<(String, Vec<u8>)> {
+        self.schemas
             .iter()
             .map(|(path, columns)| (path.clone(), datapackage::schema(columns)))
-            .collect();
-        let mut entries: Vec<(&str, &[u8])> = vec![
-            ("README.txt", readme.as_slice()),
-            ("datapackage.json", package.as_slice()),
-        ];
+            .collect()
+    }
+
+    /// The zip (`zip_name`) of the package: README.txt, datapackage.json, the schemas, the CSV
+    /// files.
+    fn zip(
+        &self,
+        zip_name: &str,
+        readme: &[u8],
+        package: &[u8],
+        schemas: &[(String, Vec<u8>)],
+    ) -> Result<Vec<u8>, ExportError> {
+        let mut entries: Vec<(&str, &[u8])> =
+            vec![("README.txt", readme), ("datapackage.json", package)];
         entries.extend(schemas.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
         entries.extend(
             self.resources
                 .iter()
                 .map(|r| (r.rel.as_str(), r.bytes.as_slice())),
         );
-        let zip_name = format!("{}-csv.zip", m.slug);
-        let zip = archive::zip(&entries).map_err(|e| ExportError {
-            path: self.site_path(&zip_name),
+        archive::zip(&entries).map_err(|e| ExportError {
+            path: self.site_path(zip_name),
             error: ExportErrorKind::Zip(e),
-        })?;
-        drop(entries);
-        self.add_file(&zip_name, &zip, "ZIP形式", &muni_page("CSVファイル一式"))?;
-        self.add_file(
-            "datapackage.json",
-            &package,
-            "JSON形式",
-            &muni_page("データパッケージの定義"),
-        )?;
-        for (path, bytes) in &schemas {
-            self.add_file(path, bytes, "JSON形式", &[])?;
-        }
-        self.add_file(
-            "README.txt",
-            &readme,
-            "テキスト形式",
-            &muni_page("CSVファイルの説明"),
-        )?;
-        let sums = archive::sha256sums_of(std::mem::take(&mut self.files));
-        self.add_file(
-            "SHA256SUMS",
-            &sums,
-            "テキスト形式",
-            &muni_page("SHA-256チェックサム"),
-        )
+        })
     }
 }
 
