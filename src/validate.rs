@@ -655,7 +655,9 @@ fn report_missing_municipality(slug: &str, report: &mut Report) {
             "content/{slug}/ has no municipality.toml, so its sheets belong to no municipality"
         ))
         .in_file(&format!("content/{slug}"))
-        .hint("add content/{slug}/municipality.toml with name, prefecture, code and plans"),
+        .hint(format!(
+            "add content/{slug}/municipality.toml with name, prefecture, code and plans"
+        )),
     );
 }
 

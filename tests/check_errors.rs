@@ -209,10 +209,15 @@ fn unclosed_front_matter() {
 
 #[test]
 fn sheets_without_a_municipality_file() {
-    assert_one(
+    let hint = assert_one(
         "missing_municipality",
         "content/othercity",
         "has no municipality.toml",
+    );
+    // The hint names the folder itself (it once printed a literal `{slug}`).
+    assert_eq!(
+        hint.as_deref(),
+        Some("add content/othercity/municipality.toml with name, prefecture, code and plans")
     );
 }
 
