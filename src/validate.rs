@@ -794,7 +794,8 @@ struct PendingNode {
     parent: Option<Spanned<String>>,
     node: PlanNode,
     file: String,
-    span: Range<usize>,
+    /// Every node code the file defines, the top node's first, where it is written.
+    codes: Vec<Spanned<String>>,
     /// Roadmap rows' `node` references, checked once the tree is assembled.
     roadmap_refs: Vec<Spanned<String>>,
 }
@@ -842,6 +843,8 @@ fn pending_node(
     let plan = plan.id.clone();
     let mut roadmap_refs = Vec::new();
     collect_roadmap_refs(&p.value, &mut roadmap_refs);
+    let mut codes = Vec::new();
+    collect_defined_codes(&p.value, &mut codes);
     let mut node = plan_node(&p.value, &mut cx, true);
     node.sections.extend(p.body_sections.iter().cloned());
     Some(PendingNode {
@@ -849,26 +852,33 @@ fn pending_node(
         parent: p.value.parent.clone(),
         node,
         file: p.file.clone(),
-        span: p.value.code.span(),
+        codes,
         roadmap_refs,
     })
 }
 
+/// The codes of a plan file's node and its children, depth first, with their places.
+fn collect_defined_codes(d: &PlanNodeDef, out: &mut Vec<Spanned<String>>) {
+    out.push(d.code.clone());
+    for c in &d.children {
+        collect_defined_codes(c, out);
+    }
+}
+
 /// Codes are unique across all plans of a municipality: a node's page is /{muni}/plan/{code}/.
-/// Each code defined again is reported at the top node of the file defining it again.
+/// Each code defined again is reported where the file defining it again writes it.
 fn check_unique_node_codes(pending: &[PendingNode], report: &mut Report) {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for pn in pending {
-        let mut codes = Vec::new();
-        collect_codes(&pn.node, &mut codes);
-        for c in codes {
-            if let Some(first) = seen.insert(c.clone(), pn.file.clone()) {
+        for code in &pn.codes {
+            let c = code.get_ref();
+            if let Some(first) = seen.insert(c, &pn.file) {
                 report.push(
                     Diagnostic::error(format!(
                         "plan node code \"{c}\" is defined twice (also in {first})"
                     ))
                     .in_file(&pn.file)
-                    .at(pn.span.clone())
+                    .at(code.span())
                     .field("code")
                     .hint("node codes are unique within a municipality, across its plans: they become the URL /{municipality}/plan/{code}/"),
                 );
@@ -988,13 +998,6 @@ fn natural_key(code: &str) -> Vec<(u8, u64, String)> {
         }
     }
     out
-}
-
-fn collect_codes(n: &PlanNode, out: &mut Vec<String>) {
-    out.push(n.code.clone());
-    for c in &n.children {
-        collect_codes(c, out);
-    }
 }
 
 fn find_mut<'a>(nodes: &'a mut [PlanNode], code: &str) -> Option<&'a mut PlanNode> {

@@ -377,6 +377,16 @@ fn a_municipality_folder_may_not_take_a_site_page_name() {
     );
 }
 
+/// A child node reusing a code is reported at the child's own code, not at its file's top node.
+#[test]
+fn a_child_node_code_defined_twice_points_at_the_child() {
+    assert_one(
+        "code_twice_in_children",
+        "content/testcity/plan/2.toml:5:8",
+        "plan node code \"1-1\" is defined twice (also in content/testcity/plan/1.toml)",
+    );
+}
+
 #[test]
 fn plan_node_codes_are_unique_across_plans() {
     // The base plan "main" has node 1-1; a second plan reuses the code: both would be /testcity/plan/1-1/.
