@@ -276,7 +276,7 @@ pub struct SiteFile {
     pub title: String,
     /// A one-line description.
     pub description: Option<String>,
-    /// The public address the site is published at (for sitemap.xml), e.g. "https://www.example.lg.jp/kohyo/".
+    /// The public address the site is published at (for sitemap.xml), e.g. `https://www.example.lg.jp/kohyo/`.
     pub base_url: Option<String>,
     /// How 達成率 and 達成状況 are computed.
     #[serde(default)]

@@ -4,7 +4,7 @@
 //!
 //! The validated model and [`crate::compute`] in, file bytes out: each file goes to a [`Sink`] as
 //! soon as it is made ([`export_into`]; a build's sink writes it into the temporary folder), and
-//! only a municipality's canonical CSVs stay in memory until its zip and data package are made. The KPI set is the KPI page's own ([`indicators::of_year`]) and files
+//! only a municipality's canonical CSVs stay in memory until its zip and data package are made. The KPI set is the KPI page's own ([`crate::render::indicators::of_year`]) and files
 //! sit next to the pages' routes ([`routes`]), so a page and its CSV cannot disagree.
 //!
 //! Files, per municipality `{muni}`:

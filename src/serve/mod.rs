@@ -6,7 +6,7 @@
 //! change it depends on. The folders are watched ([`watch`]): a changed sheet is re-read and
 //! re-validated on its own, and its municipality's sheets joined again ([`loader`]); a changed
 //! template recompiles the theme.
-//! Every HTML page served carries a small live-reload script ([`reload`]) that reloads it when
+//! Every HTML page served carries a small live-reload script ([`mod@reload`]) that reloads it when
 //! the site changes; while the content or the templates have errors, every page shows them
 //! instead, and the terminal prints them as `kohyo check` does. Nothing is written to disk.
 
