@@ -16,7 +16,7 @@
 //! again only what a change touched.
 //!
 //! This module owns the steps and what they share: [`Validator`] (the site's settings, then each
-//! municipality), [`join`], the diagnostics of one file (`Ctx`), the code and web address checks
+//! municipality), `join`, the diagnostics of one file (`Ctx`), the code and web address checks
 //! ([`check_code`], [`check_web_url`]) and the 達成状況 grades. The checks of each kind of file
 //! are in submodules:
 //! - `plan.rs`: the municipality's own files, its context: `municipality.toml` (code, website,
